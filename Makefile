@@ -1,0 +1,39 @@
+# The Makefile contract is in ../shared/DESIGN.md: the first run sets up .venv and
+# node_modules from the pinned files, later runs reuse them.
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+SPHINXBUILD := $(BIN)/sphinx-build
+SPHINXOPTS  ?= -W --keep-going -n -j auto
+BUILDDIR    := _build
+GLOSSARY    := $(BIN)/python -m glossary
+export PYTHONPATH := $(CURDIR)/ext
+
+.PHONY: html test check export latexpdf epub bench clean setup
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+html: setup
+	$(SPHINXBUILD) -b html -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
+
+test: setup
+	$(BIN)/python -m pytest
+
+check: setup
+	$(GLOSSARY) check docs/corpus
+
+export: setup
+	$(GLOSSARY) export docs/corpus --out $(BUILDDIR)/export
+
+clean:
+	rm -rf $(BUILDDIR) docs/_generated

@@ -1,0 +1,1 @@
+"""The corpus pipeline: read → normalize → merge → link.  Plain Python, never imports Sphinx."""

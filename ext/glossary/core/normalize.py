@@ -1,0 +1,98 @@
+"""Normalize stage: `RawEntry` → `Entry` (header parsed, blocks restored, math repaired).
+
+An entry that cannot be published (no body, nothing left after cleaning) is
+returned as a `Rejection` with its reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from glossary.core import texmath
+from glossary.core.blocks import Line, restore_blocks, unflatten
+from glossary.core.headers import parse_header
+from glossary.core.model import Block, BlockKind, Entry, Header, Layout, RawEntry, Rejection, Report, Source
+
+_OPENING_BOLD = re.compile(r"^\*\*(.+?)\*\*")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_MARKUP = re.compile(r"\*\*|__|`")
+_MATH_DOLLARS = re.compile(r"(?<!\\)\$+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+SUMMARY_CHARS = 240
+
+
+def normalize_entry(raw: RawEntry, vocabulary: set[str], report: Report) -> Entry | Rejection:
+    """Interpret one raw entry; see the module docstring."""
+    header = parse_header(raw.header, vocabulary)
+    if not any(line.strip() for line in raw.body):
+        return Rejection(raw.source, "header with no body", raw.header)
+    display_name = display_name_for(header, raw.body[0])
+    lines = _body_lines(raw, [display_name, header.term])
+    blocks = restore_blocks(lines, raw.source.file, report)
+    blocks = [_repair_block(block, raw.source.file, lines, report) for block in blocks]
+    if not blocks:
+        return Rejection(raw.source, "body has no content", raw.header)
+    return Entry(raw=raw, header=header, display_name=display_name, blocks=blocks, summary=summarize(blocks))
+
+
+def _body_lines(raw: RawEntry, names: list[str]) -> list[Line]:
+    if raw.layout is Layout.FLAT:
+        return [Line(raw.body_line, text) for text in unflatten(raw.body[0], names)]
+    numbered = [(raw.body_line + offset, text) for offset, text in enumerate(raw.body)]
+    return [Line(number, text) for number, text in texmath.join_split_escapes(numbered)]
+
+
+def _repair_block(block: Block, file: str, lines: list[Line], report: Report) -> Block:
+    """Repair math and escape money in every line of a non-code block."""
+    if block.kind is BlockKind.CODE:
+        return block
+    source = Source(file, _line_of(block, lines))
+    return Block(block.kind, [texmath.repair_text(line, source, report) for line in block.lines])
+
+
+def _line_of(block: Block, lines: list[Line]) -> int:
+    """The dump line a block came from, so diagnostics point at it."""
+    probe = block.lines[0].strip().lstrip("-•|0123456789. ").strip("*")[:40]
+    for line in lines:
+        if probe and probe in line.text:
+            return line.number
+    return lines[0].number if lines else 0
+
+
+def display_name_for(header: Header, first_body_line: str) -> str:
+    """The corpus's own capitalisation of the term, from the body's opening bold phrase.
+
+    `**L-Diversity** is …` names `l-diversity`; `**A Langmuir probe**` names
+    `langmuir probe` once the article is dropped.  A bold phrase that names
+    something else, or holds math, leaves the header's term, capitalised.
+    """
+    match = _OPENING_BOLD.match(first_body_line.strip())
+    if match and "$" not in match.group(1):
+        candidate = _ARTICLE.sub("", match.group(1).strip())
+        if candidate.casefold() == header.term:
+            return candidate
+    found = _find_cased(header.term, first_body_line)
+    return found or header.term[:1].upper() + header.term[1:]
+
+
+def _find_cased(term: str, text: str) -> str | None:
+    """The term as written in `text` (any case), e.g. `LangChain` for `langchain`."""
+    match = re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", _MARKUP.sub("", text), re.I)
+    if match and match.group(0) != match.group(0).lower():
+        return match.group(0)
+    return None
+
+
+def summarize(blocks: list[Block]) -> str:
+    """One plain-text line for previews and letter pages: the first sentence or two."""
+    first = next((b for b in blocks if b.kind is BlockKind.PARAGRAPH), blocks[0])
+    text = _MARKUP.sub("", " ".join(line.strip() for line in first.lines))
+    text = _MATH_DOLLARS.sub("", text).replace("\\$", "$")
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    sentences = _SENTENCE.split(text)
+    summary = sentences[0]
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return summary

@@ -5,7 +5,8 @@ the last part is always the category.  In the *compact* style the last part is
 a category only when it is known as one — used as a category by some spaced
 header, or as the second half of a two-part compact header — because compact
 headers are also plain keyword lists (`label smoothing,soft labels,…`) whose
-last part is just another name.  The vocabulary is built from the whole corpus
+last part is just another name — unless the middle parts merely repeat the
+term's own short and long forms (`term (expansion),short,long,category`).  The vocabulary is built from the whole corpus
 first, so an unseen dump is read with what every dump teaches.
 """
 
@@ -63,6 +64,13 @@ def category_vocabulary(headers: Iterable[str]) -> set[str]:
     return vocabulary
 
 
+def _expands(term: str, names: list[str]) -> bool:
+    """`lamda (language model for dialogue applications),lamda,language model…,foundation model`:
+    when the middle parts only repeat the term's short and long forms, the last is a category."""
+    folded = normalize_name(term)
+    return "(" in term and bool(names) and all(normalize_name(name) in folded for name in names)
+
+
 def parse_header(header: str, vocabulary: set[str]) -> Header:
     """Split a header line into term, aliases and category.
 
@@ -72,7 +80,7 @@ def parse_header(header: str, vocabulary: set[str]) -> Header:
     segments = header_segments(header) or [header.strip()]
     term, rest = segments[0], segments[1:]
     spaced = is_spaced(header)
-    if rest and (spaced or len(segments) == 2 or normalize_category(rest[-1]) in vocabulary):
+    if rest and (spaced or len(segments) == 2 or normalize_category(rest[-1]) in vocabulary or _expands(term, rest[:-1])):
         category, names = normalize_category(rest[-1]), rest[:-1]
     else:
         category, names = UNCATEGORIZED, rest

@@ -209,15 +209,16 @@ def _report_chrome(lines: list[str], start: int, end: int, file: str, report: Re
             )
 
 
-def read_dump(path: Path, report: Report) -> list[RawEntry]:
-    """Read one dump file into raw entries, counting them in the report."""
+def read_dump(path: Path, report: Report, data: bytes | None = None) -> list[RawEntry]:
+    """Read one dump file (or its bytes, already read) into raw entries, counting them."""
     file = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        report.add(Severity.ERROR, "unreadable", f"cannot read file: {error.strerror}", Source(file, 1))
-        report.entries_read[file] = 0
-        return []
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            report.add(Severity.ERROR, "unreadable", f"cannot read file: {error.strerror}", Source(file, 1))
+            report.entries_read[file] = 0
+            return []
     entries = split_entries(decode_dump(data, file, report), file, report)
     report.entries_read[file] = len(entries)
     return entries

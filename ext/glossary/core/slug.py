@@ -1,0 +1,61 @@
+"""Stable slugs: the `term-<slug>` anchors that permalinks and intersphinx rely on.
+
+A slug depends only on the name it is made from, never on build order or on
+the other names in the corpus, so adding a dump never moves an existing anchor.
+Greek letters and symbols are spelled out (`ε-net` → `epsilon-net`,
+`C++` → `c-plus-plus`); any other non-ASCII character becomes its code point.
+When two different names still slug alike, every name that is not exactly
+its own slug gets a short hash of itself appended: deterministic, and
+independent of which other names exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SYMBOLS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at ", "%": " percent ", "*": " star ", "=": " eq "}
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_GREEK = re.compile(r"GREEK (?:SMALL|CAPITAL) LETTER (\w+)")
+
+
+def _spell(char: str) -> str:
+    if char in _SYMBOLS:
+        return _SYMBOLS[char]
+    if char.isascii():
+        return char
+    decomposed = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    if decomposed:
+        return decomposed
+    name = unicodedata.name(char, "")
+    greek = _GREEK.match(name)
+    if greek:
+        return f" {greek.group(1).lower()} "
+    if unicodedata.category(char).startswith(("Z", "P", "S")):
+        return " "
+    return f" u{ord(char):04x} "
+
+
+def base_slug(name: str) -> str:
+    """The readable slug of `name`, before collision handling."""
+    spelled = "".join(_spell(char) for char in name.casefold())
+    return _NON_SLUG.sub("-", spelled.lower()).strip("-") or "term"
+
+
+def disambiguated(name: str) -> str:
+    """The slug used when `base_slug(name)` is shared with another name."""
+    digest = hashlib.sha1(name.casefold().encode("utf-8")).hexdigest()[:6]
+    return f"{base_slug(name)}-{digest}"
+
+
+def assign_slugs(names: list[str]) -> dict[str, str]:
+    """Slug for each name; names that collide are disambiguated (see module docstring)."""
+    by_slug: dict[str, list[str]] = {}
+    for name in names:
+        by_slug.setdefault(base_slug(name), []).append(name)
+    slugs: dict[str, str] = {}
+    for slug, group in by_slug.items():
+        for name in group:
+            slugs[name] = slug if len(group) == 1 or name.casefold() == slug else disambiguated(name)
+    return slugs

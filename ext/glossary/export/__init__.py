@@ -1,0 +1,1 @@
+"""Machine-readable exports of a built `Glossary` (JSON now; CSV, TBX and SKOS beside it)."""

@@ -1,0 +1,53 @@
+"""Sphinx configuration of the glossary site (`make html` runs `sphinx-build -c . docs …`)."""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).parent / "ext"))
+
+project = "AI & Semiconductor Glossary"
+author = "Glossary maintainers"
+copyright = "2025, Glossary maintainers"
+
+extensions = [
+    "glossary",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
+]
+
+# --- the glossary extension -------------------------------------------------
+glossary_corpus = "docs/corpus"
+glossary_site_name = project
+glossary_link_rules = {"first_mention_only": True, "min_length": 3, "plurals": True}
+glossary_node_modules = "node_modules"
+glossary_cache_dir = "_build/.glossary-cache"
+
+# --- sources ----------------------------------------------------------------
+root_doc = "index"
+exclude_patterns = ["corpus", "_generated/landing.md"]
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+suppress_warnings = ["myst.header"]  # term pages start at a level-1 heading only
+
+# --- HTML -------------------------------------------------------------------
+# Furo: maintained, light/dark switch and a mobile layout out of the box, and a
+# sidebar we can make lean (no global toctree of terms) per page pattern.
+html_theme = "furo"
+html_title = glossary_site_name
+html_static_path = ["_static"]
+templates_path = ["_templates"]
+html_copy_source = False
+html_show_sourcelink = False
+html_sidebars = {
+    "_generated/terms/*": ["sidebar/brand.html", "sidebar/search.html"],
+}
+
+# The public address; a sub-path such as /en/latest/ works (links are relative).
+html_baseurl = os.environ.get("GLOSSARY_BASEURL", "https://glossary.example.org/en/latest/")
+sitemap_url_scheme = "{link}"
+ogp_site_url = html_baseurl
+ogp_site_name = glossary_site_name
+notfound_urls_prefix = urlsplit(html_baseurl).path
+ogp_social_cards = {"enable": False}  # cards need matplotlib; the theme logo is enough

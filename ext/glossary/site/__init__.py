@@ -1,0 +1,36 @@
+"""The Sphinx layer: one module per component, each with its `setup_<component>(app)`.
+
+Parallel safety: the only environment data of our own is the category map of
+the `glossary` domain, which implements `clear_doc` and `merge_domaindata`;
+terms live in Sphinx's std domain; the pipeline result is recomputed (from its
+cache) at every `builder-inited`, before any worker forks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from glossary.site.categories import setup_categories
+from glossary.site.config import setup_config
+from glossary.site.generate import setup_generate
+from glossary.site.math import setup_math
+from glossary.site.previews import setup_previews
+from glossary.site.terms import setup_terms
+
+#: Bump when the shape of what we store in the environment changes.
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
+    setup_config(app)
+    setup_generate(app)
+    setup_terms(app)
+    setup_categories(app)
+    setup_previews(app)
+    setup_math(app)
+    app.add_css_file("glossary.css")
+    return {"version": "0.1", "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

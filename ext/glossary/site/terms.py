@@ -1,0 +1,127 @@
+"""The term directives: real std-domain glossary terms with stable anchors.
+
+`glossary-term` renders one term page from the emitter's JSON payload.  The
+name and every alias go through Sphinx's own `make_glossary_term`, with an
+explicit node id (`term-<slug>`, aliases `term-<slug>--<alias>`), so `:term:`,
+MyST `{term}`, objects.inv and intersphinx work and ids never depend on build
+order.  `glossary-term-list` and `glossary-category` render the compact
+"name — summary" lists of letter and category pages.  Neither keeps data of its own in the environment:
+the std domain (which merges parallel reads itself) holds the terms.
+"""
+
+from __future__ import annotations
+
+import json
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.domains.std import make_glossary_term
+from sphinx.util.docutils import SphinxDirective
+
+from glossary.core.model import LinkSpan
+from glossary.site.categories import category_ref
+from glossary.site.safety import render_markdown
+
+
+def term_ref(name: str, children: list[nodes.Node], docname: str) -> addnodes.pending_xref:
+    """An explicit `:term:` reference to `name` showing `children`."""
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="term", reftarget=name, refexplicit=True, refwarn=True, refdoc=docname
+    )
+    ref += nodes.inline("", "", *children, classes=["xref", "std", "std-term"])
+    return ref
+
+
+class JSONDirective(SphinxDirective):
+    """A directive whose whole content is one JSON payload written by the emitter."""
+
+    has_content = True
+
+    def data(self):
+        return json.loads("\n".join(self.content))
+
+    def term_entries(self, entries: list[dict[str, str]]) -> nodes.bullet_list:
+        items = nodes.bullet_list(classes=["glossary-index"])
+        for entry in entries:
+            para = nodes.paragraph()
+            para += term_ref(entry["name"], [nodes.Text(entry["name"])], self.env.docname)
+            if entry["summary"]:
+                para += nodes.Text(" — " + entry["summary"])
+            items += nodes.list_item("", para)
+        return items
+
+
+class TermListDirective(JSONDirective):
+    """`glossary-term-list`: name + one-line summary of each term in the payload."""
+
+    def run(self) -> list[nodes.Node]:
+        return [self.term_entries(self.data())]
+
+
+class TermDirective(JSONDirective):
+    """`glossary-term`: the definition list entry, senses, related and backlinks."""
+
+    def run(self) -> list[nodes.Node]:
+        data = self.data()
+        names: dict[str, str] = data["names"]
+        source, line = self.get_source_info()
+        terms = [
+            make_glossary_term(self.env, [nodes.Text(data["name"])], None, source, line, f"term-{data['slug']}", self.state.document)
+        ]
+        for alias in data["aliases"]:
+            term = make_glossary_term(self.env, [nodes.Text(alias["name"])], None, source, line, alias["id"], self.state.document)
+            term["classes"].append("glossary-alias")
+            terms.append(term)
+        definition = nodes.definition()
+        senses = data["senses"]
+        holder = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["glossary-senses"])
+        for sense in senses:
+            body = self.sense(sense, names)
+            if len(senses) > 1:
+                holder += nodes.list_item("", *body)
+            else:
+                definition += body
+        if len(senses) > 1:
+            definition += holder
+        item = nodes.definition_list_item("", *terms, definition)
+        result: list[nodes.Node] = [nodes.definition_list("", item, classes=["glossary", "glossary-entry"])]
+        for title, slugs in (("Related terms", data["related"]), ("Mentioned in", data["mentioned_in"])):
+            if slugs:
+                para = nodes.paragraph(classes=["glossary-" + title.lower().replace(" ", "-")])
+                para += nodes.strong("", title + ": ")
+                for index, slug in enumerate(slugs):
+                    if index:
+                        para += nodes.Text(", ")
+                    para += term_ref(names[slug], [nodes.Text(names[slug])], self.env.docname)
+                result.append(para)
+        return result
+
+    def sense(self, sense: dict, names: dict[str, str]) -> list[nodes.Node]:
+        badge = nodes.paragraph(classes=["glossary-sense-meta"])
+        badge += category_ref(sense["category_slug"], sense["category"], self.env.docname)
+        links = [LinkSpan(start, end, target) for start, end, target in sense["links"]]
+        body = render_markdown(
+            sense["markdown"],
+            links,
+            lambda target, children: term_ref(names[target], children, self.env.docname),
+            self.env.docname,
+        )
+        sources = nodes.paragraph(classes=["glossary-sources"])
+        sources += nodes.Text("Source: " + ", ".join(sense["sources"]))
+        return [badge, *body, sources]
+
+
+class CategoryDirective(JSONDirective):
+    """`glossary-category`: registers the page as its category's target, lists its terms."""
+
+    def run(self) -> list[nodes.Node]:
+        data = self.data()
+        self.env.domains["glossary"].note_category(data["slug"], data["name"], self.env.docname)
+        return [self.term_entries(data["terms"])]
+
+
+def setup_terms(app: Sphinx) -> None:
+    app.add_directive("glossary-term", TermDirective)
+    app.add_directive("glossary-term-list", TermListDirective)
+    app.add_directive("glossary-category", CategoryDirective)

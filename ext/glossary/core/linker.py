@@ -69,17 +69,23 @@ _UNLINKED_KINDS = frozenset({BlockKind.HEADING, BlockKind.CODE})
 # Inline constructs a link must never enter, in the order CommonMark tries them at
 # one position.  Math follows MyST's dollarmath defaults (`dmath_allow_space` and
 # `dmath_allow_digits` on): an unescaped `$` opens, the next unescaped `$` closes.
+# An image's "!" needs no rule: its "[alt](src)" is a link.
 _INLINE = re.compile(
     r"""
       (?P<escape>\\[\s\S])
     | (?P<ticks>`+)
     | (?P<dollars>\$\$?)
-    | (?P<link>!?\[[^\[\]\n]*\](?:\([^()\n]*\)|\[[^\[\]\n]*\]))
+    | (?P<link>\[[^\[\]\n]*\](?:\([^()\n]*\)|\[[^\[\]\n]*\]))
     | (?P<tag><[A-Za-z/!][^<>\n]*>)
     | (?P<url>\b(?:(?:https?|ftp)://|www\.)[^\s<>]*)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.IGNORECASE,
 )
+# Where an `_INLINE` token may start.  Searching for a character class is many
+# times faster than searching for the alternation, and most text holds no token;
+# URL starts are letters, so they are looked for only in blocks that hold a URL.
+_TOKEN_START = re.compile(r"[\\`$\[<]")
+_TOKEN_OR_URL_START = re.compile(r"[\\`$\[<]|\b[hfw]", re.IGNORECASE)
 _UNESCAPED_DOLLAR = re.compile(r"\\[\s\S]|(\$)")
 _TICK_RUN = re.compile(r"`+")
 
@@ -327,11 +333,17 @@ def _inline_regions(markdown: str, opens_definition: bool) -> Iterator[tuple[int
         if close != -1:
             position = close + 2
             yield 0, position
-    dollars = [m.start() for m in _UNESCAPED_DOLLAR.finditer(markdown) if m.group(1)]
+    dollars = [m.start() for m in _UNESCAPED_DOLLAR.finditer(markdown) if m.group(1)] if "$" in markdown else []
     tick_runs: dict[int, list[int]] = {}
-    for run in _TICK_RUN.finditer(markdown):
+    for run in _TICK_RUN.finditer(markdown) if "`" in markdown else ():
         tick_runs.setdefault(len(run.group()), []).append(run.start())
-    while (token := _INLINE.search(markdown, position)) is not None:
+    has_url = "://" in markdown or "www." in markdown.lower()
+    starts = _TOKEN_OR_URL_START if has_url else _TOKEN_START
+    while (found := starts.search(markdown, position)) is not None:
+        token = _INLINE.match(markdown, found.start())
+        if token is None:
+            position = found.start() + 1
+            continue
         start, end, kind = token.start(), token.end(), token.lastgroup
         if kind == "ticks":
             closers = tick_runs.get(end - start, [])
@@ -351,9 +363,9 @@ def _math_end(dollars: list[int], start: int, double: bool, block_end: int) -> i
     index = bisect.bisect_right(dollars, start + (1 if double else 0))
     if not double:
         return dollars[index] + 1 if index < len(dollars) else None
-    for here, after in zip(dollars[index:], dollars[index + 1 :]):
-        if after == here + 1:
-            return after + 1
+    for here in range(index, len(dollars) - 1):
+        if dollars[here + 1] == dollars[here] + 1:
+            return dollars[here + 1] + 1
     return block_end
 
 

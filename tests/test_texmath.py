@@ -1,0 +1,263 @@
+"""Math repair, money and the whitelist (glossary.core.texmath / texcommands)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossary.core import texcommands
+from glossary.core.model import Report, Severity, Source
+from glossary.core.texmath import (
+    bare_command_words,
+    iter_math,
+    join_split_escapes,
+    repair_formula,
+    repair_text,
+)
+
+SRC = Source("dump.txt", 7)
+
+
+def fix(text: str) -> str:
+    return repair_text(text, SRC, Report())
+
+
+# --- the vocabulary -----------------------------------------------------------
+
+
+def test_vocabulary_is_generated_from_mathjax_and_complete():
+    whitelist = texcommands.WHITELIST
+    for name in ["alpha", "varepsilon", "Omega", "frac", "mathcal", "mathbb", "log", "max", "leq",
+                 "rightarrow", "tilde", "nabla", "partial", "binom", "operatorname", "left", "langle"]:
+        assert name in whitelist, name
+    assert whitelist["log"].kind == "NamedFn"
+    assert whitelist["frac"].kind in {"Frac", "Genfrac"}
+    assert {"pmatrix", "cases", "aligned"} <= texcommands.MATH_ENVIRONMENTS <= texcommands.ALL_ENVIRONMENTS
+    assert len(texcommands.ALL_COMMANDS) > 1000
+
+
+@pytest.mark.parametrize(
+    "name", ["input", "include", "write", "openin", "read", "catcode", "def", "csname", "immediate",
+             "usepackage", "newcommand", "href", "require", "unicode", "label"]
+)
+def test_dangerous_and_non_portable_commands_are_not_whitelisted(name):
+    assert name not in texcommands.WHITELIST
+
+
+# --- repairs, one per kind of damage ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        # stripped backslashes
+        ("frac{1}{d_i}", r"\frac{1}{d_i}"),
+        ("mathcal{L} = T - V", r"\mathcal{L} = T - V"),
+        ("L_infty", r"L_\infty"),
+        ("Y_i in mathbb{R}^C", r"Y_i \in \mathbb{R}^C"),
+        ("|x - x_{adv}|_2 leq epsilon", r"|x - x_{adv}|_2 \leq \epsilon"),
+        ("(1 - epsilon) cdot y_{one-hot}", r"(1 - \epsilon) \cdot y_{one-hot}"),
+        ("sum_{j in mathcal{N}(i)} A_{ij}", r"\sum_{j \in \mathcal{N}(i)} A_{ij}"),
+        ("f(x) = max_i x_i + log(p)", r"f(x) = \max_i x_i + \log(p)"),
+        ("x to infty", r"x \to \infty"),
+        ("left( x right)", r"\left( x \right)"),
+        ("langle x, y rangle", r"\langle x, y \rangle"),
+        # eaten control escapes: the letter vanished, or the tab became a space
+        ("ilde{A}Y^{(t)}", r"\tilde{A}Y^{(t)}"),
+        ("L_ heta(q)", r"L_ \theta(q)"),
+        ("epsilon cdot ext{sign}(x)", r"\epsilon \cdot \text{sign}(x)"),
+        ("a imes b", r"a \times b"),
+        ("( abla_x L)", r"( \nabla_x L)"),
+        ("rac{a}{b}", r"\frac{a}{b}"),
+        ("x ightarrow y", r"x \rightarrow y"),
+        ("lpha + oldsymbol{x}", r"\alpha + \boldsymbol{x}"),
+        ("langle x angle", r"\langle x \rangle"),  # \rangle lost its \r
+        ("lceil x ceil", r"\lceil x \rceil"),
+        ("a ho b", r"a \rho b"),  # two letters count only after the tab's space
+        # surviving control characters in front of the rest of the word
+        ("\theta + \x08eta + \x0crac{1}{2} + \x0bec{v} + \x07lpha + \ru", r"\theta + \beta + \frac{1}{2} + \vec{v} + \alpha + \ru".replace(r"\ru", " u")),
+        ("x \to y", r"x \to y"),
+        # \, \; \! lost their backslash and left the mark between spaces
+        ("S = int mathcal{L} , dt", r"S = \int \mathcal{L} \, dt"),
+        ("a ; b", r"a \; b"),
+        # a percent sign would comment out the rest of the formula
+        ("50% + x", r"50\% + x"),
+    ],
+)
+def test_repair_formula(damaged, repaired):
+    assert repair_formula(damaged) == repaired
+    assert bare_command_words(repaired) == []
+
+
+@pytest.mark.parametrize(
+    "intact",
+    [
+        r"y_{smooth} = (1 - \varepsilon) \times y_{one-hot} + \varepsilon / K",
+        r"p_i^T = \frac{\exp(z_i/T)}{\sum_j \exp(z_j/T)}",
+        r"\phi(||w||) / ||Adam\_update||",
+        r"x_{adv} = x + \epsilon \cdot \text{sign}(\nabla_x L)",
+        r"\text{for all x in the set}",
+        r"\operatorname{softmax}(z)",
+        "y_{max} + x_{in} + W_{out} + d_{model}",
+        "sign(x) dt + Adam + next + u + e^{i pi}".replace(" pi", " p"),
+        "KL(p^T_{teacher} || p^T_{student})",
+        "T = 3",
+        "hat x",  # an accent needs its argument in braces to count
+    ],
+)
+def test_words_that_are_not_commands_stay(intact):
+    assert repair_formula(intact) == intact
+    assert bare_command_words(intact) == []
+
+
+def test_detector_finds_each_bare_word():
+    assert bare_command_words("frac{1}{2} + L_infty + x_{adv} + ilde{A} + y_{one-hot}") == [
+        "frac", "infty", "ilde"
+    ]
+
+
+# --- money and spans ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("| Cost | $390/year | $$$$ |", r"| Cost | \$390/year | \$\$\$\$ |"),
+        ("at ~$2/GPU/hour vs AWS at $3.50+/GPU/hour", r"at ~\$2/GPU/hour vs AWS at \$3.50+/GPU/hour"),
+        ("costs $10M-$100M+ to train", r"costs \$10M-\$100M+ to train"),
+        ("spending $100K/month saves $40-60K monthly", r"spending \$100K/month saves \$40-60K monthly"),
+        ("raised $25M+ in funding", r"raised \$25M+ in funding"),
+        ("typically $10^{9}$ – $10^{12}$ cm", r"typically $10^{9}$ – $10^{12}$ cm"),
+        ("Typical: $T = 3$–$20$ during", "Typical: $T = 3$–$20$ during"),
+        ("costs ~$2.49/hr where $x$ is", r"costs ~\$2.49/hr where $x$ is"),
+        (r"already \$5 escaped", r"already \$5 escaped"),
+        ("code `$HOME and $x$` stays", "code `$HOME and $x$` stays"),
+        ("``a ` $b`` then $x in X$", r"``a ` $b`` then $x \in X$"),
+        ("$$p_i = frac{1}{Z}$$ after", r"$$p_i = \frac{1}{Z}$$ after"),
+    ],
+)
+def test_money_is_text_and_math_is_math(text, expected):
+    assert fix(text) == expected
+
+
+def test_iter_math_reports_positions_and_display():
+    text = "a $x$ b $$y$$ `$z$` $5"
+    assert [(s.start, s.end, s.tex, s.display) for s in iter_math(text)] == [(2, 5, "x", False), (8, 13, "y", True)]
+
+
+# --- the whitelist ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("formula", "severity"),
+    [
+        (r"\input{/etc/passwd}", Severity.ERROR),
+        (r"\write18{rm -rf /}", Severity.ERROR),
+        (r"\immediate\openin5=x", Severity.ERROR),
+        (r"\catcode 94=7", Severity.ERROR),
+        (r"\def\x{1}", Severity.ERROR),
+        (r"\csname input\endcsname", Severity.ERROR),
+        (r"\usepackage{x}", Severity.ERROR),
+        (r"\newcommand{\x}{1}", Severity.ERROR),
+        ("x^^5cinput{f}", Severity.ERROR),
+        (r"\foo + 1", Severity.WARNING),
+        (r"\begin{equation}x\end{equation}", Severity.WARNING),
+        (r"\frac{1}{2", Severity.WARNING),
+        ("a # b", Severity.WARNING),
+    ],
+)
+def test_unsafe_formulas_are_reported_and_shown_as_text(formula, severity):
+    report = Report()
+    out = repair_text(f"see ${formula}$ here", SRC, report)
+    assert list(iter_math(out)) == []
+    assert re.sub(r"\\(.)", r"\1", out) == f"see ${formula}$ here"  # shown literally
+    assert report.diagnostics
+    assert max(d.severity for d in report.diagnostics) is severity
+    assert all(d.source == SRC for d in report.diagnostics)
+
+
+def test_refused_formula_cannot_merge_with_neighbouring_backticks():
+    assert fix("`$${$$") == r"`\$\$\{\$\$"
+
+
+def test_repairs_are_reported_as_info():
+    report = Report()
+    fix_text = repair_text("$frac{1}{2}$", SRC, report)
+    assert fix_text == r"$\frac{1}{2}$"
+    assert [(d.severity, d.code) for d in report.diagnostics] == [(Severity.INFO, "math-repaired")]
+
+
+def test_unclosed_math_is_warned_but_money_is_not():
+    report = Report()
+    assert repair_text("a $x + frac{1}{2} and ~$2.49/hr", SRC, report) == r"a \$x + frac{1}{2} and ~\$2.49/hr"
+    assert [d.code for d in report.diagnostics] == ["math-unclosed"]
+
+
+# --- split lines ------------------------------------------------------------------
+
+
+def test_join_split_escapes_restores_the_eaten_newline():
+    lines = [
+        (61, "**Key Methods**"),
+        (62, "- **FGSM**: Single-step sign of gradient: $x_{adv} = x + epsilon cdot ext{sign}("),
+        (63, "abla_x L)$."),
+        (64, "- next item"),
+    ]
+    assert join_split_escapes(lines) == [
+        (61, "**Key Methods**"),
+        (62, r"- **FGSM**: Single-step sign of gradient: $x_{adv} = x + epsilon cdot ext{sign}(\nabla_x L)$."),
+        (64, "- next item"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [(1, "costs ~$2.49/hr"), (2, "abla is not joined: no math is open")],
+        [(1, "open $x +"), (2, "either way")],  # "neither" is no command
+        [(1, "```"), (2, "echo $x"), (3, "u$"), (4, "```")],  # code is left alone
+        [(1, "$a$ closed"), (2, "u$")],
+    ],
+)
+def test_join_split_escapes_leaves_other_lines(lines):
+    assert join_split_escapes(lines) == lines
+
+
+def test_join_split_escapes_other_line_breaking_escapes():
+    assert join_split_escapes([(1, "$x "), (2, "eq y$")]) == [(1, r"$x \neq y$")]
+    assert join_split_escapes([(1, "$"), (2, "rac{1}{2}$")]) == [(1, r"$\frac{1}{2}$")]
+
+
+# --- properties ---------------------------------------------------------------------
+
+_MONEY_OR_MATH = st.lists(
+    st.sampled_from(["$", "$$", "\\", "`", " ", "x", "5", "frac{1}{2}", "in", "{", "}", "\t", "\n", "ilde",
+                     "%", "^^", "\\input", "_", "-", "|", "ab", "ext{a}", "\x08"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=80), _MONEY_OR_MATH))
+def test_never_crashes_is_idempotent_and_leaves_no_bare_dollar(text):
+    out = fix(text)
+    assert fix(out) == out
+    # Outside math and code, every dollar is escaped.
+    rest = out
+    for span in sorted(iter_math(out), key=lambda s: -s.start):
+        rest = rest[: span.start] + rest[span.end :]
+    rest = re.sub(r"(`+).*?\1", "", rest, flags=re.S)
+    for m in re.finditer(r"\$", rest):
+        backslashes = len(rest[: m.start()]) - len(rest[: m.start()].rstrip("\\"))
+        assert backslashes % 2 == 1, (text, out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_repaired_math_is_whitelisted(text):
+    for span in iter_math(fix(text)):
+        commands = re.findall(r"\\([A-Za-z]+)", span.tex)
+        assert all(c in texcommands.WHITELIST for c in commands), span.tex

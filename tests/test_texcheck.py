@@ -1,0 +1,76 @@
+"""MathJax validation (glossary.core.texcheck), and every formula of the real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glossary.core import texcheck
+from glossary.core.model import Report, Source
+from glossary.core.texmath import bare_command_words, iter_math, join_split_escapes, repair_text
+
+CORPUS = sorted((Path(__file__).parents[1] / "docs" / "corpus").glob("*.txt"))
+
+
+def _validate(formulas):
+    try:
+        return texcheck.validate(formulas)
+    except texcheck.TexCheckUnavailable as exc:  # pragma: no cover - depends on the machine
+        pytest.skip(f"MathJax under node is not available: {exc}")
+
+
+def test_mathjax_reports_errors_per_formula():
+    assert _validate([r"\frac{1}{2}", r"\foo", r"\frac{1}{2", r"\def\x{1}", "a & b", r"\mathbb{R}^C"]) == [
+        None,
+        r"Undefined control sequence \foo",
+        "Missing close brace",
+        r"Undefined control sequence \def",
+        "Misplaced &",
+        None,
+    ]
+
+
+def test_empty_batch_needs_no_node():
+    assert texcheck.validate([]) == []
+
+
+def _corpus_math():
+    """(source, damaged tex, repaired tex) for every formula of every dump, plus the report."""
+    report = Report()
+    found = []
+    for path in CORPUS:
+        lines = list(enumerate(path.read_text(encoding="utf-8").split("\n"), 1))
+        for number, line in join_split_escapes(lines):
+            source = Source(path.name, number)
+            repaired = list(iter_math(repair_text(line, source, report)))
+            damaged = list(iter_math(line))
+            assert len(repaired) == len(damaged), source  # nothing refused in this corpus
+            found += [(source, d.tex, r.tex) for d, r in zip(damaged, repaired)]
+    return found, report
+
+
+def test_every_corpus_formula_is_repaired_parses_and_has_no_bare_command():
+    found, report = _corpus_math()
+    assert len(found) > 200
+    assert sum(damaged != repaired for _, damaged, repaired in found) > 100
+    assert report.errors == []
+    assert [d for d in report.diagnostics if d.code != "math-repaired"] == []
+    for source, _, repaired in found:
+        assert bare_command_words(repaired) == [], (source, repaired)
+    errors = _validate([repaired for _, _, repaired in found])
+    assert [(str(s), r, e) for (s, _, r), e in zip(found, errors) if e] == []
+
+
+def test_corpus_formulas_spot_checks():
+    repaired = {damaged: fixed for _, damaged, fixed in _corpus_math()[0]}
+    assert repaired["Y_i in mathbb{R}^C"] == r"Y_i \in \mathbb{R}^C"
+    assert repaired["S = int mathcal{L} , dt"] == r"S = \int \mathcal{L} \, dt"
+    assert repaired["x_{adv} = x + epsilon cdot ext{sign}( abla_x L)"] == (
+        r"x_{adv} = x + \epsilon \cdot \text{sign}( \nabla_x L)"
+    )
+    assert repaired[r"x_{adv} = x + epsilon cdot ext{sign}(\nabla_x L)"] == (
+        r"x_{adv} = x + \epsilon \cdot \text{sign}(\nabla_x L)"
+    )
+    assert repaired["20"] == "20"
+    assert repaired["phi(||w||) / ||Adam\\_update||"] == r"\phi(||w||) / ||Adam\_update||"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sphinx.testing.fixtures import make_app, test_params  # noqa: F401  (fixtures for test_sphinx.py)
+
 from glossary.core.model import (
     Block,
     BlockKind,

@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glossary.core.headers import category_label
 from glossary.core.model import Glossary, Term
 from glossary.core.slug import base_slug as slug
 from glossary.site.safety import escape_inline
@@ -120,7 +121,7 @@ def term_page(model: SiteModel, term: Term) -> str:
         "aliases": [{"name": alias, "id": alias_id(term, alias)} for alias in term.aliases],
         "senses": [
             {
-                "category": sense.category,
+                "category": category_label(sense.category),
                 "category_slug": slug(sense.category),
                 "markdown": sense.markdown,
                 "links": [[link.start, link.end, link.target] for link in sense.links if link.target in model.by_slug],
@@ -128,7 +129,8 @@ def term_page(model: SiteModel, term: Term) -> str:
             }
             for sense in term.senses
         ],
-        "names": {s: model.by_slug[s].name for s in sorted(linked | set(related) | set(mentioned))},
+        # names and summaries of linked terms: a page's file changes when its link texts or previews must
+        "names": {s: model.entry(s) for s in sorted(linked | set(related) | set(mentioned))},
         "related": related,
         "mentioned_in": mentioned,
     }
@@ -143,10 +145,10 @@ def letter_page(key: str, terms: list[Term]) -> str:
 def category_page(category: str, terms: list[Term]) -> str:
     data = {
         "slug": slug(category),
-        "name": category,
+        "name": category_label(category),
         "terms": [{"name": t.name, "summary": t.summary} for t in terms],
     }
-    return f"# {escape_inline(category)}\n\n" + directive("glossary-category", data)
+    return f"# {escape_inline(category_label(category))}\n\n" + directive("glossary-category", data)
 
 
 def landing_page(model: SiteModel) -> str:
@@ -163,7 +165,7 @@ def landing_page(model: SiteModel) -> str:
     for category in sorted(model.categories, key=str.casefold):
         count = len(model.categories[category])
         cards.append(
-            f":::{{grid-item-card}} {escape_inline(category)}\n"
+            f":::{{grid-item-card}} {escape_inline(category_label(category))}\n"
             f":link: /{GENERATED}/categories/{slug(category)}\n:link-type: doc\n\n"
             f"{count} term{'s' if count != 1 else ''}\n:::\n"
         )

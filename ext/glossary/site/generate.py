@@ -3,7 +3,7 @@
 The pipeline caches its per-dump work under `glossary_cache_dir`, keyed by the
 dump's bytes, so only changed dumps are re-parsed.  The emitter then rewrites
 only pages whose text changed, which is what keeps Sphinx's incremental build
-small.  The result stays on the app (not in the pickled environment) for the
+small.  The result stays with the build (not in the pickled environment) for the
 preview post-transform.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from glossary.core.model import Glossary
@@ -30,12 +31,12 @@ class SiteState:
     summaries: dict[str, str]  # anchor id (term or alias) → one-line summary
 
 
-_STATE: WeakKeyDictionary[Sphinx, SiteState] = WeakKeyDictionary()
+_STATE: WeakKeyDictionary[BuildEnvironment, SiteState] = WeakKeyDictionary()
 
 
-def state(app: Sphinx) -> SiteState | None:
+def state(env: BuildEnvironment) -> SiteState | None:
     """The glossary of this build, or None when the extension did not run yet."""
-    return _STATE.get(app)
+    return _STATE.get(env)
 
 
 def summaries(glossary: Glossary) -> dict[str, str]:
@@ -51,7 +52,7 @@ def _generate(app: Sphinx) -> None:
     config = site_config(app)
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
     emitted = emit_site(result, Path(app.srcdir) / GENERATED)
-    _STATE[app] = SiteState(result, summaries(result))
+    _STATE[app.env] = SiteState(result, summaries(result))
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",
         len(result.terms),

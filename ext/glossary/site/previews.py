@@ -22,7 +22,7 @@ class AddPreviews(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs) -> None:
-        site = state(self.app)
+        site = state(self.env)
         if site is None:
             return
         for ref in self.document.findall(nodes.reference):

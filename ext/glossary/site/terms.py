@@ -64,7 +64,7 @@ class TermDirective(JSONDirective):
 
     def run(self) -> list[nodes.Node]:
         data = self.data()
-        names: dict[str, str] = data["names"]
+        names: dict[str, str] = {slug: entry["name"] for slug, entry in data["names"].items()}
         source, line = self.get_source_info()
         terms = [
             make_glossary_term(self.env, [nodes.Text(data["name"])], None, source, line, f"term-{data['slug']}", self.state.document)

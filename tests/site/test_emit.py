@@ -1,0 +1,80 @@
+"""The emitter writes a page only when its text changed, and each page carries what it shows."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import glossary, sense, term
+
+from glossary.site.emit import emit_site, letter_key
+
+
+def corpus(gpu_text: str = "**GPU** is a parallel processor.", llm_text: str = "A model trained on a GPU."):
+    return glossary(
+        term("gpu", "GPU", sense("hardware", gpu_text), aliases=["graphics processing unit"]),
+        term("llm", "LLM", sense("ai models", llm_text, links=[("GPU", "gpu")])),
+        term("kaizen", "Kaizen", sense("manufacturing operations", "Small steps.")),
+    )
+
+
+def payload(path):
+    return json.loads(re.search(r"```\{glossary-[a-z-]+\}\n(.*)\n```", path.read_text(), re.S).group(1))
+
+
+def test_first_emit_writes_every_page(tmp_path):
+    result = emit_site(corpus(), tmp_path)
+    rel = sorted(p.relative_to(tmp_path).as_posix() for p in result.written)
+    assert "terms/gpu.md" in rel and "letters/g.md" in rel and "categories/hardware.md" in rel and "landing.md" in rel
+    assert payload(tmp_path / "terms/gpu.md")["mentioned_in"] == ["llm"]
+    assert payload(tmp_path / "terms/llm.md")["related"] == ["gpu"]
+
+
+def test_editing_one_entry_rewrites_only_the_pages_it_affects(tmp_path):
+    emit_site(corpus(), tmp_path)
+    result = emit_site(corpus(llm_text="A model trained on a GPU, at scale."), tmp_path)
+    # the LLM page, the letter and category pages that show its summary line, and
+    # the GPU page, whose "Mentioned in" link to LLM previews that summary
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in result.written) == [
+        "categories/ai-models.md",
+        "letters/l.md",
+        "terms/gpu.md",
+        "terms/llm.md",
+    ]
+    assert result.removed == []
+
+
+def test_editing_a_body_but_not_its_summary_rewrites_one_page(tmp_path):
+    emit_site(corpus(), tmp_path)
+    result = emit_site(corpus(gpu_text="**GPU** is a parallel processor.\n\nMore detail."), tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in result.written] == ["terms/gpu.md"]
+
+
+def test_no_change_writes_nothing(tmp_path):
+    emit_site(corpus(), tmp_path)
+    result = emit_site(corpus(), tmp_path)
+    assert result.written == [] and result.removed == []
+
+
+def test_a_vanished_term_loses_its_page(tmp_path):
+    emit_site(corpus(), tmp_path)
+    smaller = corpus()
+    smaller.terms = [t for t in smaller.terms if t.slug != "kaizen"]
+    result = emit_site(smaller, tmp_path)
+    assert {p.relative_to(tmp_path).as_posix() for p in result.removed} == {
+        "terms/kaizen.md",
+        "letters/k.md",
+        "categories/manufacturing-operations.md",
+    }
+
+
+def test_payload_cannot_close_its_fence(tmp_path):
+    hostile = "```\n````{raw} html\n<script>x</script>\n````\n:::"
+    emit_site(glossary(term("x", "X", sense("misc", hostile))), tmp_path)
+    text = (tmp_path / "terms/x.md").read_text()
+    assert text.count("`") == 6  # only our own fence
+    assert payload(tmp_path / "terms/x.md")["senses"][0]["markdown"] == hostile
+
+
+def test_letter_keys():
+    assert [letter_key(n) for n in ["kaizen", "Élan", "3D NAND", "ε-net", "(x)"]] == ["k", "e", "0-9", "other", "x"]

@@ -1,0 +1,88 @@
+"""Build the small test project with Sphinx and check what readers and other projects see."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sphobjinv
+
+ROOTS = Path(__file__).parents[1] / "roots"
+
+
+def build(make_app, tmp_path, **kwargs):
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+    app = make_app("html", srcdir=src, **kwargs)
+    app.build()
+    return app
+
+
+def inventory(app) -> dict[tuple[str, str], str]:
+    inv = sphobjinv.Inventory(str(Path(app.outdir) / "objects.inv"))
+    return {(obj.domain + ":" + obj.role, obj.name): obj.uri for obj in inv.objects}
+
+
+def test_terms_aliases_and_categories_are_inventory_objects(make_app, tmp_path):
+    app = build(make_app, tmp_path)
+    assert app.warning.getvalue() == ""
+    objects = inventory(app)
+    assert objects[("std:term", "GPU")] == "_generated/terms/gpu.html#term-gpu"
+    assert objects[("std:term", "graphics processing unit")] == "_generated/terms/gpu.html#term-gpu--graphics-processing-unit"
+    assert objects[("std:term", "Top K 5 Sampling")].endswith("#term-top-k-5-sampling")
+    assert objects[("glossary:category", "hardware")] == "_generated/categories/hardware.html"
+
+
+def test_hand_written_pages_use_term_and_category_roles(make_app, tmp_path):
+    app = build(make_app, tmp_path)
+    html = (Path(app.outdir) / "index.html").read_text()
+    assert 'href="_generated/terms/gpu.html#term-gpu"' in html
+    assert 'href="_generated/categories/hardware.html"' in html
+    # the preview summary of the term is on the link
+    assert 'title="GPU is a massively parallel processor' in html
+
+
+def test_term_page_shows_senses_sources_links_and_backlinks(make_app, tmp_path):
+    app = build(make_app, tmp_path)
+    html = (Path(app.outdir) / "_generated/terms/gpu.html").read_text()
+    assert "000_small.txt:1" in html
+    assert 'href="large-language-model.html#term-large-language-model"' in html  # auto-link
+    assert "Mentioned in" in html and "Related terms" in html
+    assert "sd-badge" in html
+
+
+def test_corpus_markup_is_escaped(make_app, tmp_path):
+    app = build(make_app, tmp_path)
+    html = (Path(app.outdir) / "_generated/terms/large-language-model.html").read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>x</b>" not in html
+
+
+def test_math_is_served_locally_and_only_where_needed(make_app, tmp_path):
+    app = build(make_app, tmp_path)
+    out = Path(app.outdir)
+    with_math = (out / "_generated/terms/large-language-model.html").read_text()
+    without = (out / "_generated/terms/top-k-5-sampling.html").read_text()
+    assert '_static/mathjax/tex-chtml.js' in with_math and "cdn." not in with_math
+    assert "tex-chtml.js" not in without
+    assert (out / "_static/mathjax/tex-chtml.js").is_file()
+    assert (out / "_static/mathjax/fonts/mathjax-newcm-font/chtml/woff2").is_dir()
+
+
+def test_parallel_build_gives_the_same_inventory(make_app, tmp_path):
+    serial = inventory(build(make_app, tmp_path / "serial"))
+    parallel_app = build(make_app, tmp_path / "parallel", parallel=2)
+    # A second app in one process re-registers Sphinx's own nodes; only that may warn.
+    lines = parallel_app.warning.getvalue().splitlines()
+    assert [line for line in lines if "is already registered" not in line] == []
+    assert inventory(parallel_app) == serial
+
+
+def test_bad_config_is_reported_by_name(make_app, tmp_path):
+    from sphinx.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="glossary_link_rules"):
+        build(make_app, tmp_path, confoverrides={"glossary_link_rules": {"min_length": 0}})
+    with pytest.raises(ConfigError, match="glossary_corpus"):
+        build(make_app, tmp_path / "2", confoverrides={"glossary_corpus": "missing"})

@@ -331,9 +331,9 @@ def _boundary_kind(before: str, rest: str) -> str:
         return "bullet"
     if rest.startswith("**"):
         return "bold"
-    if before.endswith(("**", "**:")):
-        return "text"
-    return "ordered"
+    if _ORDERED.match(rest):
+        return "ordered"
+    return "text"
 
 
 def _accept_boundary(kind: str, before: str, rest: str, in_list: str | None) -> bool:

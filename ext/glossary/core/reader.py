@@ -142,10 +142,9 @@ def find_headers(lines: list[str]) -> list[int]:
             continue
         following = _next_nonblank(lines, index + 1)
         if following is None or header_segments(lines[following]) is not None:
-            # Last line, or straight into another header: a header with no body
-            # if it still looks like one of ours (two or more segments).
-            if following is None or index + 1 == following:
-                headers.append(index)
+            # Last line, or followed by another header: a header with no body,
+            # kept so that the normalizer rejects it with a reason.
+            headers.append(index)
             continue
         if _confirms(lines[following], segments):
             headers.append(index)

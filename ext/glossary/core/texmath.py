@@ -129,10 +129,26 @@ def _closes(text: str, opener: tuple[int, int], closer: tuple[int, int], end: in
         return False
     if length == 2:
         return bool(text[inner:cpos].strip())
-    if cpos == inner or _blank(text[inner]):
+    if cpos == inner or (_blank(text[inner]) and not _eaten_escape_at(text, inner + 1)):
         return False
     after = cpos + 1
     return not _blank(text[cpos - 1]) and not (after < end and text[after].isdigit())
+
+
+_LEADING_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _eaten_escape_at(text: str, pos: int) -> bool:
+    """`$ heta$`, `$ ext{MSE}$`: the space after `$` is what an eaten `\\t` left.
+
+    Pandoc's rule rejects an opener followed by a space, so without this the
+    formula would be taken for money.  Only a word that becomes a whitelisted
+    command with one escape letter put back counts.
+    """
+    word = _LEADING_WORD.match(text, pos)
+    if not word:
+        return False
+    return any(letter + word.group(0) in WHITELIST for letter in ESCAPE_LETTERS)
 
 
 def _blank(char: str) -> bool:

@@ -1,0 +1,33 @@
+"""Shared fixtures: the fixture dumps, the real corpus, and small corpora built in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DUMPS = Path(__file__).parent / "fixtures" / "dumps"
+CORPUS = ROOT / "docs" / "corpus"
+
+
+@pytest.fixture
+def make_corpus(tmp_path):
+    """Write {file name: text or bytes} into a fresh corpus folder and return it."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        folder = tmp_path / "corpus"
+        folder.mkdir(exist_ok=True)
+        for name, content in files.items():
+            path = folder / name
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return folder
+
+    return make
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURE_DUMPS / name).read_text(encoding="utf-8")

@@ -196,7 +196,8 @@ def _take_list(lines: list[Line], start: int, blocks: list[Block]) -> int:
 
 # --- the scraped layout --------------------------------------------------------------
 
-_CODE_SPAN = re.compile(r"```([\w+-]*)\s(.*?)```", re.S)
+#: Fenced code and display math stand on lines of their own in a line dump.
+_STANDALONE = re.compile(r"```(?P<language>[\w+-]*)\s(?P<code>.*?)```|(?P<display>(?<!\$)\$\$(?=[^$\s])[^$]+?\$\$(?!\$))", re.S)
 _TABLE_SEPARATOR = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
 
 
@@ -209,10 +210,13 @@ def unflatten(text: str, names: list[str]) -> list[str]:
     """
     out: list[str] = []
     position = 0
-    for code in _CODE_SPAN.finditer(text):
-        out += _split_prose(text[position : code.start()], names)
-        out += [f"```{code.group(1)}", code.group(2).strip(), "```"]
-        position = code.end()
+    for block in _STANDALONE.finditer(text):
+        out += _split_prose(text[position : block.start()], names)
+        if block.group("display"):
+            out.append(block.group("display"))
+        else:
+            out += [f"```{block.group('language')}", block.group("code").strip(), "```"]
+        position = block.end()
     out += _split_prose(text[position:], names)
     return [line for line in out if line.strip()]
 

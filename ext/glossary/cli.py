@@ -16,7 +16,10 @@ from pathlib import Path
 
 from glossary.core.model import Glossary, Severity
 from glossary.core.pipeline import build_glossary
+from glossary.export.csvexport import write_csv
 from glossary.export.jsonexport import write_json
+from glossary.export.skos import write_skos
+from glossary.export.tbx import write_tbx
 
 
 def accounting_lines(glossary: Glossary) -> list[str]:
@@ -73,8 +76,15 @@ def command_stats(glossary: Glossary, out) -> int:
 
 
 def command_export(glossary: Glossary, out_dir: Path, out) -> int:
-    path = write_json(glossary, out_dir / "glossary.json")
-    print(f"wrote {path} ({len(glossary.terms)} terms)", file=out)
+    writers = [
+        (write_json, "glossary.json"),
+        (write_csv, "glossary.csv"),
+        (write_tbx, "glossary.tbx"),
+        (write_skos, "glossary.ttl"),
+    ]
+    for write, name in writers:
+        path = write(glossary, out_dir / name)
+        print(f"wrote {path} ({len(glossary.terms)} terms)", file=out)
     return 0
 
 

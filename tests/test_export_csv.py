@@ -1,0 +1,64 @@
+"""CSV export: one row per sense, RFC 4180 quoting that keeps Markdown intact."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from glossary.core.pipeline import build_glossary
+from glossary.export.csvexport import COLUMNS, LIST_SEPARATOR, write_csv
+
+HERE = Path(__file__).parent
+SMALL = HERE / "fixtures" / "exports"
+CORPUS = HERE.parent / "docs" / "corpus"
+
+
+@pytest.fixture(scope="module", params=[SMALL, CORPUS], ids=["small", "corpus"])
+def glossary(request):
+    return build_glossary(request.param)
+
+
+def read_back(glossary, tmp_path) -> list[dict[str, str]]:
+    path = write_csv(glossary, tmp_path / "glossary.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        assert next(reader) == COLUMNS
+        return [dict(zip(COLUMNS, row, strict=True)) for row in reader]
+
+
+def test_one_row_per_sense_in_term_order(glossary, tmp_path):
+    rows = read_back(glossary, tmp_path)
+    expected = [(term.slug, str(n)) for term in glossary.terms for n in range(1, len(term.senses) + 1)]
+    assert [(row["id"], row["sense"]) for row in rows] == expected
+
+
+def test_markdown_with_newlines_quotes_and_commas_survives_exactly(glossary, tmp_path):
+    rows = read_back(glossary, tmp_path)
+    senses = [(term, sense) for term in glossary.terms for sense in term.senses]
+    for row, (term, sense) in zip(rows, senses, strict=True):
+        assert row["definition_markdown"] == sense.markdown
+        assert row["name"] == term.name
+        assert row["category"] == sense.category
+        assert row["sources"].split(LIST_SEPARATOR) == [str(source) for source in sense.sources]
+
+
+def test_list_columns_split_back_into_the_aliases(glossary, tmp_path):
+    rows = read_back(glossary, tmp_path)
+    by_id = {term.slug: term for term in glossary.terms}
+    for row in rows:
+        aliases = by_id[row["id"]].aliases
+        assert not any(LIST_SEPARATOR in alias for alias in aliases)
+        assert (row["aliases"].split(LIST_SEPARATOR) if row["aliases"] else []) == aliases
+
+
+def test_small_glossary_fields_need_quoting_and_get_it(tmp_path):
+    text = write_csv(build_glossary(SMALL), tmp_path / "g.csv").read_text(encoding="utf-8")
+    # the multi-line Markdown of alpha-beta is one quoted field, its quotes doubled
+    assert '"**Alpha Beta** is a method, with ""quotes"" and commas' in text
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    alpha = next(row for row in rows if row[0] == "alpha-beta")
+    assert "\n- **Point**: costs \\$5" in alpha[COLUMNS.index("definition_markdown")]
+    assert alpha[COLUMNS.index("links")] == "gamma-delta"

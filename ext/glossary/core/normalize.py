@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pylatexenc.latex2text import LatexNodes2Text
+
 from glossary.core import texmath
 from glossary.core.blocks import Line, restore_blocks, unflatten
 from glossary.core.headers import parse_header
@@ -16,7 +18,7 @@ from glossary.core.model import Block, BlockKind, Entry, Header, Layout, RawEntr
 _OPENING_BOLD = re.compile(r"^\*\*(.+?)\*\*")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _MARKUP = re.compile(r"\*\*|__|`")
-_MATH_DOLLARS = re.compile(r"(?<!\\)\$+")
+_TEX_TO_TEXT = LatexNodes2Text(math_mode="text")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 SUMMARY_CHARS = 240
 
@@ -83,11 +85,20 @@ def _find_cased(term: str, text: str) -> str | None:
     return None
 
 
+def _plain_math(text: str) -> str:
+    """Math as readable Unicode (`$L_\\infty$` → `L_∞`): previews are plain text, not TeX."""
+    out, position = [], 0
+    for span in texmath.iter_math(text):
+        out += [text[position : span.start], _TEX_TO_TEXT.latex_to_text(span.tex).strip()]
+        position = span.end
+    return "".join(out) + text[position:]
+
+
 def summarize(blocks: list[Block]) -> str:
     """One plain-text line for previews and letter pages: the first sentence or two."""
     first = next((b for b in blocks if b.kind is BlockKind.PARAGRAPH), blocks[0])
-    text = _MARKUP.sub("", " ".join(line.strip() for line in first.lines))
-    text = _MATH_DOLLARS.sub("", text).replace("\\$", "$")
+    text = _plain_math(" ".join(line.strip() for line in first.lines))
+    text = _MARKUP.sub("", text).replace("\\$", "$")
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= SUMMARY_CHARS:
         return text

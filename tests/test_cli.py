@@ -45,3 +45,12 @@ def test_export_writes_json(tmp_path):
     assert code == 0
     document = json.loads((tmp_path / "glossary.json").read_text())
     assert len(document["terms"]) > 50
+
+
+def test_check_reports_citations_missing_from_the_bibliography(make_corpus, tmp_path):
+    corpus = make_corpus({"a.txt": "dropout, regularization\n**Dropout** is **zeroing units** (Srivastava et al., 2014).\n"})
+    empty_bib = tmp_path / "empty.bib"
+    empty_bib.write_text("")
+    code, text = run("check", str(corpus), "--bib", str(empty_bib))
+    assert "a.txt:2: warning:" in text and "Srivastava" in text
+    assert code == 0  # a missing citation is a warning, not an error

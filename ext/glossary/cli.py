@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from glossary.core.citations import DEFAULT_BIB, Bibliography, citation_diagnostics
 from glossary.core.model import Glossary, Severity
 from glossary.core.pipeline import build_glossary
 from glossary.export.csvexport import write_csv
@@ -93,11 +94,16 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
     parser.add_argument("command", choices=["check", "export", "stats"])
     parser.add_argument("corpus", type=Path, nargs="?", default=Path("docs/corpus"), help="folder of *.txt dumps")
     parser.add_argument("--out", type=Path, default=Path("_build/export"), help="export folder")
+    parser.add_argument(
+        "--bib", type=Path, default=DEFAULT_BIB, help="BibTeX file that corpus citations must match (check only)"
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"corpus folder not found: {args.corpus}")
     glossary = build_glossary(args.corpus)
     if args.command == "check":
+        if args.bib.is_file():
+            glossary.report.diagnostics += citation_diagnostics(glossary, Bibliography.load(args.bib))
         return command_check(glossary, out)
     if args.command == "stats":
         return command_stats(glossary, out)

@@ -1,0 +1,85 @@
+"""Throw-away Sphinx projects for the benchmark, so it never touches the real docs/.
+
+* `site_project`: our site as `make html` builds it (conf.py, docs/ without its
+  corpus and generated pages, ext/, _static/, _templates/), with the synthetic
+  dumps as its docs/corpus.  node_modules is linked, not copied (MathJax only).
+* `plain_project`: the baseline the issue asks for, the SAME content built by
+  plain Sphinx without our extension: one page per term (its repaired Markdown,
+  mentions as ordinary Markdown links), a page per letter listing the terms,
+  the same theme and the same lean sidebar on term pages.  Term pages are
+  orphans, as ours are: furo renders the global toctree into every page, and a
+  toctree of every term would make the baseline quadratic and the ratio flattering.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+from glossary.core.model import Glossary, Term
+from glossary.site.emit import letter_key, letter_label
+
+REPO = Path(__file__).resolve().parent.parent
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+PLAIN_CONF = '''"""Plain-Sphinx baseline written by benchmarks/projects.py: no glossary extension."""
+project = "Plain baseline"
+extensions = ["myst_parser", "sphinx.ext.mathjax"]
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+suppress_warnings = ["myst.header", "myst.xref_missing"]
+html_theme = "furo"
+html_copy_source = False
+html_show_sourcelink = False
+html_sidebars = {"terms/*": ["sidebar/brand.html", "sidebar/search.html"]}
+'''
+
+
+def site_project(root: Path, corpus: Path) -> Path:
+    """A copy of our site at `root`, reading the dumps in `corpus`; returns `root`."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    shutil.copy2(REPO / "conf.py", root / "conf.py")
+    for folder in ("ext", "_static", "_templates"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder, ignore=_IGNORE)
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("corpus", "_generated", "__pycache__"))
+    shutil.copytree(corpus, root / "docs" / "corpus")
+    (root / "node_modules").symlink_to(REPO / "node_modules")
+    return root
+
+
+def _linked_markdown(markdown: str, links, target_docs: dict[str, str]) -> str:
+    """`markdown` with each link span turned into a plain Markdown link to its term page."""
+    pieces, position = [], 0
+    for link in links:
+        if link.target not in target_docs:
+            continue
+        pieces += [markdown[position : link.start], f"[{markdown[link.start : link.end]}]({target_docs[link.target]})"]
+        position = link.end
+    return "".join(pieces) + markdown[position:]
+
+
+def _term_page(term: Term, target_docs: dict[str, str]) -> str:
+    body = "\n\n".join(
+        f"**{sense.category}**\n\n" + _linked_markdown(sense.markdown, sense.links, target_docs) for sense in term.senses
+    )
+    return f"---\norphan: true\n---\n\n# {term.name}\n\n{body}\n"
+
+
+def plain_project(root: Path, glossary: Glossary) -> Path:
+    """The baseline project for `glossary`'s terms at `root`; returns `root`."""
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "docs" / "terms").mkdir(parents=True)
+    (root / "conf.py").write_text(PLAIN_CONF, encoding="utf-8")
+    target_docs = {term.slug: f"{term.slug}.md" for term in glossary.terms}
+    letters: dict[str, list[Term]] = defaultdict(list)
+    for term in glossary.terms:
+        (root / "docs" / "terms" / f"{term.slug}.md").write_text(_term_page(term, target_docs), encoding="utf-8")
+        letters[letter_key(term.name)].append(term)
+    for key, terms in letters.items():
+        items = "".join(f"- [{t.name}](terms/{t.slug}.md) — {t.summary}\n" for t in terms)
+        (root / "docs" / f"letter-{key}.md").write_text(f"# {letter_label(key)}\n\n{items}", encoding="utf-8")
+    toctree = "\n".join(f"letter-{key}" for key in sorted(letters))
+    (root / "docs" / "index.md").write_text(f"# Glossary\n\n```{{toctree}}\n:caption: A–Z\n\n{toctree}\n```\n", encoding="utf-8")
+    return root

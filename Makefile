@@ -35,5 +35,11 @@ check: setup
 export: setup
 	$(GLOSSARY) export docs/corpus --out $(BUILDDIR)/export
 
+# Synthetic corpora of BENCH_SIZES entries built by our site and by plain Sphinx,
+# in throw-away projects under _build/bench/work (never docs/); see benchmarks/run.py.
+BENCH_SIZES ?= 1000,4000,16000
+bench: setup
+	PYTHONPATH=$(CURDIR)/ext:$(CURDIR) $(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) --out $(BUILDDIR)/bench
+
 clean:
 	rm -rf $(BUILDDIR) docs/_generated

@@ -1,14 +1,8 @@
-"""Shared fixtures: the fixture dumps, the real corpus, and small corpora built in tmp_path."""
+"""Shared fixtures of the core tests: small corpora built in tmp_path."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_DUMPS = Path(__file__).parent / "fixtures" / "dumps"
-CORPUS = ROOT / "docs" / "corpus"
 
 
 @pytest.fixture
@@ -27,7 +21,3 @@ def make_corpus(tmp_path):
         return folder
 
     return make
-
-
-def fixture_text(name: str) -> str:
-    return (FIXTURE_DUMPS / name).read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from conftest import CORPUS, fixture_text
+from corpus_paths import CORPUS, fixture_text
 
 from glossary.cli import main
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import fixture_text
+from corpus_paths import fixture_text
 
 from glossary.core.merge import near_synonyms
 from glossary.core.model import Source

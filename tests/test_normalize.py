@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import FIXTURE_DUMPS
+from corpus_paths import FIXTURE_DUMPS
 
 from glossary.core.headers import category_label, category_vocabulary, parse_header
 from glossary.core.model import BlockKind, Entry, Report

@@ -7,7 +7,7 @@ import re
 
 import jsonschema
 import pytest
-from conftest import CORPUS
+from corpus_paths import CORPUS
 
 from glossary.core import texcheck
 from glossary.core.blocks import unflatten

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURE_DUMPS, fixture_text
+from corpus_paths import FIXTURE_DUMPS, fixture_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary.core.headers import category_vocabulary
+from glossary.core.inventory import report_unreachable_names
 from glossary.core.linker import Linker, LinkRules
 from glossary.core.merge import merge_entries
 from glossary.core.model import Diagnostic, Entry, Glossary, RawEntry, Rejection, Report, Term
@@ -56,6 +57,7 @@ def build_glossary(corpus_dir: Path, rules: LinkRules | None = None, cache_dir: 
         report.rejected += result.rejected
         report.diagnostics += result.diagnostics
     terms = merge_entries(entries, report)
+    report_unreachable_names(terms, report)
     linker = link_terms(terms, rules)
     report.held_names = [str(held) for held in linker.held] + link_names(terms)[1]
     return Glossary(terms=terms, report=report)

@@ -43,6 +43,11 @@ def base_slug(name: str) -> str:
     return _NON_SLUG.sub("-", spelled.lower()).strip("-") or "term"
 
 
+def alias_key(term_slug: str, alias: str) -> str:
+    """An alias's key: its anchor is `term-<key>`, hung off its term's slug so it stays unique."""
+    return f"{term_slug}--{base_slug(alias)}"
+
+
 def disambiguated(name: str) -> str:
     """The slug used when `base_slug(name)` is shared with another name."""
     digest = hashlib.sha1(name.casefold().encode("utf-8")).hexdigest()[:6]

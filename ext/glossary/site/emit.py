@@ -25,6 +25,7 @@ from pathlib import Path
 
 from glossary.core.headers import category_label
 from glossary.core.model import Glossary, Term
+from glossary.core.slug import alias_key
 from glossary.core.slug import base_slug as slug
 from glossary.site.safety import escape_inline
 
@@ -51,7 +52,7 @@ def letter_label(key: str) -> str:
 
 def alias_id(term: Term, alias: str) -> str:
     """Alias anchors hang off their term's anchor, so they stay unique and stable."""
-    return f"term-{term.slug}--{slug(alias)}"
+    return f"term-{alias_key(term.slug, alias)}"
 
 
 def payload(data: object) -> str:

@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 
 from glossary.core.headers import normalize_name
 from glossary.core.model import Entry, Layout, Report, Sense, Severity, Term
-from glossary.core.slug import assign_slugs
+from glossary.core.slug import assign_slugs, base_slug
 
 _STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "via", "by"}
 _WORD = re.compile(r"[^\W_]+")
@@ -45,6 +45,7 @@ def merge_entries(entries: list[Entry], report: Report) -> list[Term]:
         by_term[entry.header.term].append(entry)
     slugs = assign_slugs(sorted(by_term))
     terms = [_build_term(key, group, slugs[key], report) for key, group in by_term.items()]
+    _report_slug_collisions(terms, report)
     _settle_aliases(terms, by_term, report)
     _report_near_synonyms(terms, report)
     _report_near_duplicate_categories(entries, report)
@@ -73,6 +74,22 @@ def _display_name(group: list[Entry]) -> str:
     """The most used spelling; ties go to the one with more capitals (it carries more)."""
     counts = Counter(entry.display_name for entry in group)
     return max(counts, key=lambda name: (counts[name], sum(c.isupper() for c in name), name))
+
+
+def _report_slug_collisions(terms: list[Term], report: Report) -> None:
+    """Names that slug alike (`a/b testing`, `a-b testing`) keep distinct anchors; say which."""
+    by_base: dict[str, list[Term]] = defaultdict(list)
+    for term in terms:
+        by_base[base_slug(term.key)].append(term)
+    for base, group in by_base.items():
+        if len(group) > 1:
+            anchors = ", ".join(f"{term.name!r} → term-{term.slug}" for term in sorted(group, key=lambda t: t.slug))
+            report.add(
+                Severity.WARNING,
+                "slug-collision",
+                f"{len(group)} names slug alike as {base!r}; anchors disambiguated: {anchors}",
+                min(term.sources[0] for term in group),
+            )
 
 
 def _settle_aliases(terms: list[Term], by_term: dict[str, list[Entry]], report: Report) -> None:

@@ -14,6 +14,7 @@ from glossary.core import texmath
 from glossary.core.blocks import Line, restore_blocks, unflatten
 from glossary.core.headers import parse_header
 from glossary.core.model import Block, BlockKind, Entry, Header, Layout, RawEntry, Rejection, Report, Source
+from glossary.core.reader import MAX_ENTRY_CHARS
 
 _OPENING_BOLD = re.compile(r"^\*\*(.+?)\*\*")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
@@ -31,34 +32,46 @@ def normalize_entry(raw: RawEntry, vocabulary: set[str], report: Report) -> Entr
     display_name = display_name_for(header, raw.body[0])
     lines = _body_lines(raw, [display_name, header.term])
     blocks = restore_blocks(lines, raw.source.file, report)
-    blocks = [_repair_block(block, raw.source.file, lines, report) for block in blocks]
+    blocks = [
+        _repair_block(block, Source(raw.source.file, number), report)
+        for block, number in zip(blocks, _block_line_numbers(blocks, lines))
+    ]
     if not blocks:
         return Rejection(raw.source, "body has no content", raw.header)
     return Entry(raw=raw, header=header, display_name=display_name, blocks=blocks, summary=summarize(blocks))
 
 
 def _body_lines(raw: RawEntry, names: list[str]) -> list[Line]:
-    if raw.layout is Layout.FLAT:
+    # The reader reports a flattened body over the size limit; unflattening it
+    # could take time quadratic in its length, so it stays one line.
+    if raw.layout is Layout.FLAT and len(raw.body[0]) <= MAX_ENTRY_CHARS:
         return [Line(raw.body_line, text) for text in unflatten(raw.body[0], names)]
     numbered = [(raw.body_line + offset, text) for offset, text in enumerate(raw.body)]
     return [Line(number, text) for number, text in texmath.join_split_escapes(numbered)]
 
 
-def _repair_block(block: Block, file: str, lines: list[Line], report: Report) -> Block:
+def _repair_block(block: Block, source: Source, report: Report) -> Block:
     """Repair math and escape money in every line of a non-code block."""
     if block.kind is BlockKind.CODE:
         return block
-    source = Source(file, _line_of(block, lines))
     return Block(block.kind, [texmath.repair_text(line, source, report) for line in block.lines])
 
 
-def _line_of(block: Block, lines: list[Line]) -> int:
-    """The dump line a block came from, so diagnostics point at it."""
-    probe = block.lines[0].strip().lstrip("-•|0123456789. ").strip("*")[:40]
-    for line in lines:
-        if probe and probe in line.text:
-            return line.number
-    return lines[0].number if lines else 0
+def _block_line_numbers(blocks: list[Block], lines: list[Line]) -> list[int]:
+    """The dump line each block came from, so diagnostics point at it.
+
+    Blocks are restored in line order, so each search starts where the last
+    block was found: linear in the body, even for a body of thousands of lines.
+    """
+    numbers: list[int] = []
+    cursor = 0
+    for block in blocks:
+        probe = block.lines[0].strip().lstrip("-•|0123456789. ").strip("*")[:40]
+        found = next((i for i in range(cursor, len(lines)) if probe and probe in lines[i].text), None)
+        if found is not None:
+            cursor = found
+        numbers.append(lines[cursor].number if lines else 0)
+    return numbers
 
 
 def display_name_for(header: Header, first_body_line: str) -> str:

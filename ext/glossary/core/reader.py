@@ -27,6 +27,11 @@ _WORD = re.compile(r"[^\W_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 #: A header longer than this is prose, not a header.
 MAX_HEADER_CHARS = 400
+#: An entry beyond either size is reported: no real definition is this long, so it
+#: is likely a scraping accident, and a flattened body this long is not unflattened
+#: (the block heuristics are tuned for bodies of a few kilobytes).
+MAX_ENTRY_CHARS = 65_536
+MAX_ENTRY_LINES = 2_000
 
 
 def decode_dump(data: bytes, file: str, report: Report) -> list[str]:
@@ -178,6 +183,7 @@ def split_entries(lines: list[str], file: str, report: Report) -> list[RawEntry]
             while not lines[body_end - 1].strip():
                 body_end -= 1
             body, body_line = lines[first:body_end], first + 1
+        _report_size(body, file, start + 1, report)
         entries.append(
             RawEntry(
                 source=Source(file, start + 1),
@@ -194,6 +200,18 @@ def _file_layout(lines: list[str], headers: list[int]) -> Layout:
     """A scraped page puts a blank line after most headers; line dumps have none."""
     followed_by_blank = sum(1 for h in headers if h + 1 < len(lines) and not lines[h + 1].strip())
     return Layout.FLAT if followed_by_blank * 2 > len(headers) else Layout.LINES
+
+
+def _report_size(body: list[str], file: str, line: int, report: Report) -> None:
+    chars = sum(len(text) for text in body)
+    if chars > MAX_ENTRY_CHARS or len(body) > MAX_ENTRY_LINES:
+        report.add(
+            Severity.WARNING,
+            "large-entry",
+            f"entry body is {chars:,} characters in {len(body):,} lines (limits {MAX_ENTRY_CHARS:,} and"
+            f" {MAX_ENTRY_LINES:,}); published, but a flattened body this long is kept as one paragraph",
+            Source(file, line),
+        )
 
 
 def _report_chrome(lines: list[str], start: int, end: int, file: str, report: Report) -> None:

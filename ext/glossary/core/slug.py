@@ -37,10 +37,23 @@ def _spell(char: str) -> str:
     return f" u{ord(char):04x} "
 
 
+#: Slugs name files (`terms/<slug>.md`; 255 bytes at most on common file systems),
+#: and a 120-character CJK name spells out to 720: longer slugs are cut, and the
+#: hash of the whole name keeps them distinct.
+MAX_SLUG_CHARS = 100
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha1(name.casefold().encode("utf-8")).hexdigest()[:6]
+
+
 def base_slug(name: str) -> str:
     """The readable slug of `name`, before collision handling."""
     spelled = "".join(_spell(char) for char in name.casefold())
-    return _NON_SLUG.sub("-", spelled.lower()).strip("-") or "term"
+    slug = _NON_SLUG.sub("-", spelled.lower()).strip("-") or "term"
+    if len(slug) > MAX_SLUG_CHARS:
+        slug = f"{slug[: MAX_SLUG_CHARS - 7].rstrip('-')}-{_digest(name)}"
+    return slug
 
 
 def alias_key(term_slug: str, alias: str) -> str:
@@ -50,8 +63,7 @@ def alias_key(term_slug: str, alias: str) -> str:
 
 def disambiguated(name: str) -> str:
     """The slug used when `base_slug(name)` is shared with another name."""
-    digest = hashlib.sha1(name.casefold().encode("utf-8")).hexdigest()[:6]
-    return f"{base_slug(name)}-{digest}"
+    return f"{base_slug(name)}-{_digest(name)}"
 
 
 def assign_slugs(names: list[str]) -> dict[str, str]:

@@ -454,7 +454,8 @@ def repair_text(text: str, source: Source, report: Report) -> str:
         if span is None:
             out.append("\\$")
             pos = at + 1
-            if at + 1 < len(text) and text[at + 1].isalpha() and not _escaped(text, at):
+            # Money is followed by a digit; a letter, command or group opens math left unclosed.
+            if at + 1 < len(text) and (text[at + 1].isalpha() or text[at + 1] in "\\{") and not _escaped(text, at):
                 report.add(Severity.WARNING, "math-unclosed", f"unclosed math span {text[at:at + 40]!r}", source)
             continue
         out.append(_render(span, text, source, report))

@@ -29,6 +29,19 @@ html: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The book (-t book, see conf.py) has its own doctrees, outside the ePub folder:
+# EPUBCheck would otherwise find every pickled doctree inside the book.  DOCS is
+# the source folder; the tests build a copy, so they never rewrite docs/_generated.
+DOCS     ?= docs
+BOOKOPTS  = -t book -c . $(DOCS) -d $(BUILDDIR)/doctrees-book $(SPHINXOPTS)
+
+latexpdf: setup
+	$(SPHINXBUILD) -b latex $(BOOKOPTS) $(BUILDDIR)/latex
+	$(MAKE) -C $(BUILDDIR)/latex all-pdf LATEXMKOPTS="-interaction=nonstopmode -halt-on-error"
+
+epub: setup
+	$(SPHINXBUILD) -b epub $(BOOKOPTS) $(BUILDDIR)/epub
+
 check: setup
 	$(GLOSSARY) check docs/corpus
 

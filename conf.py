@@ -31,6 +31,29 @@ exclude_patterns = ["corpus", "_generated/landing.md"]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 suppress_warnings = ["myst.header"]  # term pages start at a level-1 heading only
 
+# --- the book: `make latexpdf` and `make epub` build with `-t book` ----------
+# LaTeX and ePub take only the documents a toctree reaches from the root; the
+# book's root reaches every term page (glossary.site.emit), the site's does not.
+if tags.has("book"):  # noqa: F821  (Sphinx puts `tags` into conf.py's namespace)
+    root_doc = "_generated/book"
+    glossary_book = True
+    exclude_patterns += ["index.md", "404.md"]
+
+# --- LaTeX / PDF --------------------------------------------------------------
+latex_engine = "xelatex"
+latex_documents = [(root_doc, "glossary.tex", project.replace("&", r"\&"), author, "manual")]  # titles are LaTeX
+latex_show_pagerefs = True  # a cross-reference prints its target's page
+latex_show_urls = "footnote"
+latex_table_style = ["booktabs", "colorrows"]
+latex_elements = {
+    "papersize": "a4paper",
+    "fncychap": "",  # plain chapter heads: a letter is a chapter, not "Chapter 3"
+    # no section numbers (a term is found by name), letters and chapters only in the contents
+    "preamble": r"\setcounter{secnumdepth}{-1}\setcounter{tocdepth}{0}",
+    # long code lines and long unbreakable words in code wrap instead of overflowing
+    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true, verbatimmaxunderfull=2",
+}
+
 # --- HTML -------------------------------------------------------------------
 # Furo: maintained, light/dark switch and a mobile layout out of the box, and a
 # sidebar we can make lean (no global toctree of terms) per page pattern.

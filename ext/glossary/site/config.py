@@ -25,6 +25,7 @@ CONFIG_VALUES: dict[str, tuple[object, str]] = {
     "glossary_link_rules": ({}, "LinkRules fields, e.g. {'min_length': 3}"),
     "glossary_node_modules": ("node_modules", "folder holding the mathjax npm packages, relative to conf.py"),
     "glossary_cache_dir": ("_build/.glossary-cache", "where parsed dumps are cached, relative to conf.py"),
+    "glossary_book": (False, "emit the book's pages (root `_generated/book`) for LaTeX/PDF and ePub"),
 }
 
 
@@ -35,6 +36,7 @@ class SiteConfig:
     link_rules: LinkRules
     node_modules: Path
     cache_dir: Path
+    book: bool
 
     @classmethod
     def from_sphinx(cls, config: Config, confdir: Path) -> SiteConfig:
@@ -54,7 +56,10 @@ class SiteConfig:
         node_modules = confdir / _text(config, "glossary_node_modules")
         if not (node_modules / "mathjax" / "tex-chtml.js").is_file():
             raise ConfigError(f"glossary_node_modules: no mathjax/tex-chtml.js under {node_modules} (run `npm ci`)")
-        return cls(corpus, site_name, link_rules, node_modules, confdir / _text(config, "glossary_cache_dir"))
+        book = config.glossary_book
+        if not isinstance(book, bool):
+            raise ConfigError(f"glossary_book must be True or False, got {type(book).__name__}")
+        return cls(corpus, site_name, link_rules, node_modules, confdir / _text(config, "glossary_cache_dir"), book)
 
 
 def _text(config: Config, name: str) -> str:

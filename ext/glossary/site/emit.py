@@ -13,6 +13,16 @@ Layout of the generated folder (docnames are `_generated/…`):
   letters/<key>.md      name + summary of every term under a letter
   categories/<slug>.md  the terms of one category
   landing.md            included by docs/index.md: counts, A–Z bar, cards, toctrees
+
+The book (LaTeX/PDF and ePub, `glossary_book = True`) reads the same pages in
+one order from its own root, because those builders only take documents that
+a toctree reaches from the root, and term pages are orphans on the site:
+  book.md               the root: about.md, the letters, categories.md
+  about.md              front matter: what the book holds and how to read it
+  categories.md         "Terms by category": the category pages as sections
+and each letter page also gets a hidden toctree of its terms.  The site never
+gets these toctrees: a global toctree of every term, rendered into the sidebar
+of every page, is what makes a large Sphinx build quadratic.
 """
 
 from __future__ import annotations
@@ -138,9 +148,17 @@ def term_page(model: SiteModel, term: Term) -> str:
     return f"---\norphan: true\n---\n\n# {escape_inline(term.name)}\n\n" + directive("glossary-term", data)
 
 
-def letter_page(key: str, terms: list[Term]) -> str:
+def toctree(docnames: list[str], *options: str) -> str:
+    """A toctree directive; `options` are whole option lines such as `:hidden:`."""
+    return "```{toctree}\n" + "".join(f"{option}\n" for option in options) + "\n" + "\n".join(docnames) + "\n```\n"
+
+
+def letter_page(key: str, terms: list[Term], book: bool = False) -> str:
     entries = [{"name": t.name, "summary": t.summary} for t in terms]
-    return f"# {letter_label(key)}\n\n" + directive("glossary-term-list", entries)
+    page = f"# {letter_label(key)}\n\n" + directive("glossary-term-list", entries)
+    if book:
+        page += "\n" + toctree([f"/{GENERATED}/terms/{t.slug}" for t in terms], ":hidden:")
+    return page
 
 
 def category_page(category: str, terms: list[Term]) -> str:
@@ -152,10 +170,43 @@ def category_page(category: str, terms: list[Term]) -> str:
     return f"# {escape_inline(category_label(category))}\n\n" + directive("glossary-category", data)
 
 
-def landing_page(model: SiteModel) -> str:
-    """Counts, A–Z bar, category cards and the (letters + categories) toctrees."""
+def counts(model: SiteModel) -> str:
     senses = sum(len(t.senses) for t in model.terms)
     aliases = sum(len(t.aliases) for t in model.terms)
+    return (
+        f"**{len(model.terms)}** terms, **{senses}** definitions, **{aliases}** aliases "
+        f"in **{len(model.categories)}** categories."
+    )
+
+
+def letter_keys(model: SiteModel) -> list[str]:
+    """The letter pages that exist, in A–Z order, then 0–9, then other."""
+    return [k for k in [letter.lower() for letter in LETTERS] + [DIGITS, OTHER] if k in model.letters]
+
+
+def book_pages(model: SiteModel, title: str) -> dict[str, str]:
+    """The root, front matter and category chapter of the book (see the module docstring)."""
+    about = (
+        "# About this glossary\n\n"
+        f"{counts(model)}\n\n"
+        "Terms are grouped by letter, one entry per term: its name, its aliases, and "
+        "its definitions, numbered when the corpus has more than one, each with its "
+        "category and the dump it came from.  A term named in another's definition is "
+        "a cross-reference to its entry, with the entry's page number in print.  "
+        "The chapter *Terms by category* lists the terms of each category, and the "
+        "index at the end lists every term and alias.\n"
+    )
+    chapters = ["about"] + [f"letters/{k}" for k in letter_keys(model)] + ["categories"]
+    categories = [f"categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold)]
+    return {
+        "book.md": f"# {escape_inline(title)}\n\n" + toctree(chapters, ":maxdepth: 1"),
+        "about.md": about,
+        "categories.md": "# Terms by category\n\n" + toctree(categories, ":maxdepth: 1"),
+    }
+
+
+def landing_page(model: SiteModel) -> str:
+    """Counts, A–Z bar, category cards and the (letters + categories) toctrees."""
     keys = [letter.lower() for letter in LETTERS] + [DIGITS, OTHER]
     bar = " ".join(
         f"{{doc}}`{letter_label(k)} </{GENERATED}/letters/{k}>`" if k in model.letters else letter_label(k)
@@ -170,11 +221,10 @@ def landing_page(model: SiteModel) -> str:
             f":link: /{GENERATED}/categories/{slug(category)}\n:link-type: doc\n\n"
             f"{count} term{'s' if count != 1 else ''}\n:::\n"
         )
-    letters = "\n".join(f"/{GENERATED}/letters/{k}" for k in (k for k in keys if k in model.letters))
+    letters = "\n".join(f"/{GENERATED}/letters/{k}" for k in letter_keys(model))
     categories = "\n".join(f"/{GENERATED}/categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold))
     return (
-        f"**{len(model.terms)}** terms, **{senses}** definitions, **{aliases}** aliases "
-        f"in **{len(model.categories)}** categories.\n\n"
+        f"{counts(model)}\n\n"
         f"```{{rst-class}} glossary-az\n```\n\n{bar}\n\n"
         "::::{grid} 1 2 3 3\n:gutter: 2\n\n" + "\n".join(cards) + "::::\n\n"
         f"```{{toctree}}\n:hidden:\n:caption: A–Z\n\n{letters}\n```\n\n"
@@ -182,20 +232,23 @@ def landing_page(model: SiteModel) -> str:
     )
 
 
-def site_pages(glossary: Glossary) -> dict[str, str]:
-    """Relative path → MyST text of every generated page."""
+def site_pages(glossary: Glossary, book_title: str | None = None) -> dict[str, str]:
+    """Relative path → MyST text of every generated page; with `book_title`, the book's too."""
     model = SiteModel(glossary)
+    book = book_title is not None
     pages = {f"terms/{term.slug}.md": term_page(model, term) for term in model.terms}
-    pages.update({f"letters/{key}.md": letter_page(key, terms) for key, terms in model.letters.items()})
+    pages.update({f"letters/{key}.md": letter_page(key, terms, book) for key, terms in model.letters.items()})
     pages.update({f"categories/{slug(c)}.md": category_page(c, terms) for c, terms in model.categories.items()})
     pages["landing.md"] = landing_page(model)
+    if book:
+        pages.update(book_pages(model, book_title))
     return pages
 
 
-def emit_site(glossary: Glossary, out_dir: Path) -> EmitResult:
+def emit_site(glossary: Glossary, out_dir: Path, book_title: str | None = None) -> EmitResult:
     """Bring `out_dir` in line with `glossary`, touching only files whose text changed."""
     result = EmitResult()
-    pages = site_pages(glossary)
+    pages = site_pages(glossary, book_title)
     for rel, text in pages.items():
         path = out_dir / rel
         if write_if_changed(path, text):

@@ -51,7 +51,7 @@ def summaries(glossary: Glossary) -> dict[str, str]:
 def _generate(app: Sphinx) -> None:
     config = site_config(app)
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
-    emitted = emit_site(result, Path(app.srcdir) / GENERATED)
+    emitted = emit_site(result, Path(app.srcdir) / GENERATED, config.site_name if config.book else None)
     _STATE[app.env] = SiteState(result, summaries(result))
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",

@@ -72,7 +72,7 @@ def restore_blocks(lines: list[Line], file: str, report: Report) -> list[Block]:
             content = text.strip()
             if kind is BlockKind.HEADING and not content.startswith("**"):
                 content = f"**{content}**"
-            blocks.append(Block(kind, [content]))
+            blocks.append(Block(kind, [content], line.number))
             index += 1
     return blocks
 
@@ -99,7 +99,7 @@ def _take_unfenced_code(lines: list[Line], start: int, blocks: list[Block]) -> i
         body.append(text)
         depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
         index += 1
-    blocks.append(Block(BlockKind.CODE, [f"```{guess_language(body[0])}", *body, "```"]))
+    blocks.append(Block(BlockKind.CODE, [f"```{guess_language(body[0])}", *body, "```"], lines[start].number))
     return index
 
 
@@ -122,7 +122,7 @@ def _take_code(lines: list[Line], start: int, fence: re.Match[str], blocks: list
         report.add(Severity.WARNING, "unclosed-fence", "code fence never closed; closed at end of entry", Source(file, lines[start].number))
     else:
         index += 1
-    blocks.append(Block(BlockKind.CODE, [f"```{language}", *body, "```"]))
+    blocks.append(Block(BlockKind.CODE, [f"```{language}", *body, "```"], lines[start].number))
     return index
 
 
@@ -149,7 +149,8 @@ def _take_table(lines: list[Line], start: int, blocks: list[Block], file: str, r
     if separator_at is None:
         # No separator row: not a table the author finished; keep the text as a paragraph.
         report.add(Severity.WARNING, "table-no-separator", "table without a separator row kept as text", where)
-        blocks.append(Block(BlockKind.PARAGRAPH, [" ".join(lines[i].text.strip() for i in range(start, index))]))
+        text = " ".join(lines[i].text.strip() for i in range(start, index))
+        blocks.append(Block(BlockKind.PARAGRAPH, [text], where.line))
         return index
     width = len(rows[separator_at])
     if width > MAX_TABLE_COLUMNS:
@@ -165,7 +166,7 @@ def _take_table(lines: list[Line], start: int, blocks: list[Block], file: str, r
         shaped.append(row + [""] * (width - len(row)))
     out = ["| " + " | ".join(shaped[0]) + " |", "|" + "|".join(["---"] * width) + "|"]
     out += ["| " + " | ".join(row) + " |" for row in shaped[1:]]
-    blocks.append(Block(BlockKind.TABLE, out))
+    blocks.append(Block(BlockKind.TABLE, out, where.line))
     return index
 
 
@@ -190,7 +191,7 @@ def _take_list(lines: list[Line], start: int, blocks: list[Block]) -> int:
         else:
             break
         index += 1
-    blocks.append(Block(kind, items))
+    blocks.append(Block(kind, items, lines[start].number))
     return index
 
 

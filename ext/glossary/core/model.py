@@ -87,6 +87,7 @@ class Block:
 
     kind: BlockKind
     lines: list[str]
+    line: int = 0  # the dump line the block starts on, for diagnostics
 
     def markdown(self) -> str:
         return "\n".join(self.lines)

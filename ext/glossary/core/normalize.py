@@ -32,10 +32,7 @@ def normalize_entry(raw: RawEntry, vocabulary: set[str], report: Report) -> Entr
     display_name = display_name_for(header, raw.body[0])
     lines = _body_lines(raw, [display_name, header.term])
     blocks = restore_blocks(lines, raw.source.file, report)
-    blocks = [
-        _repair_block(block, Source(raw.source.file, number), report)
-        for block, number in zip(blocks, _block_line_numbers(blocks, lines))
-    ]
+    blocks = [_repair_block(block, raw.source.file, report) for block in blocks]
     if not blocks:
         return Rejection(raw.source, "body has no content", raw.header)
     return Entry(raw=raw, header=header, display_name=display_name, blocks=blocks, summary=summarize(blocks))
@@ -50,28 +47,12 @@ def _body_lines(raw: RawEntry, names: list[str]) -> list[Line]:
     return [Line(number, text) for number, text in texmath.join_split_escapes(numbered)]
 
 
-def _repair_block(block: Block, source: Source, report: Report) -> Block:
+def _repair_block(block: Block, file: str, report: Report) -> Block:
     """Repair math and escape money in every line of a non-code block."""
     if block.kind is BlockKind.CODE:
         return block
-    return Block(block.kind, [texmath.repair_text(line, source, report) for line in block.lines])
-
-
-def _block_line_numbers(blocks: list[Block], lines: list[Line]) -> list[int]:
-    """The dump line each block came from, so diagnostics point at it.
-
-    Blocks are restored in line order, so each search starts where the last
-    block was found: linear in the body, even for a body of thousands of lines.
-    """
-    numbers: list[int] = []
-    cursor = 0
-    for block in blocks:
-        probe = block.lines[0].strip().lstrip("-•|0123456789. ").strip("*")[:40]
-        found = next((i for i in range(cursor, len(lines)) if probe and probe in lines[i].text), None)
-        if found is not None:
-            cursor = found
-        numbers.append(lines[cursor].number if lines else 0)
-    return numbers
+    source = Source(file, block.line)
+    return Block(block.kind, [texmath.repair_text(line, source, report) for line in block.lines], block.line)
 
 
 def display_name_for(header: Header, first_body_line: str) -> str:

@@ -26,7 +26,7 @@ from glossary.core.reader import read_dump
 _LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
 
 #: Bump when a change to reading or normalizing must invalidate cached dumps.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass

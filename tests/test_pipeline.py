@@ -195,3 +195,21 @@ def test_unflatten_keeps_every_character_of_prose():
     text = " ".join(UNSEEN[0][1])
     lines = unflatten(text, ["Matrix Factorization"])
     assert " ".join(lines).split() == text.split()
+
+
+@pytest.mark.parametrize(
+    ("alias", "term", "related"),
+    [
+        ("soft labels", "label smoothing", True),
+        ("smoothed targets", "label smoothing", True),
+        ("lga", "land grid array", True),
+        ("lrp", "layer-wise relevance propagation", True),
+        ("deep learning", "lambda labs", False),
+        ("open", "label studio", False),
+        ("python", "langflow", False),
+    ],
+)
+def test_only_aliases_that_are_forms_of_the_name_auto_link(alias, term, related):
+    from glossary.core.pipeline import is_form_of
+
+    assert is_form_of(alias, term) is related

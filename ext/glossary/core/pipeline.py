@@ -10,6 +10,7 @@ entry can change any term's senses, aliases or links.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 from dataclasses import dataclass
@@ -121,10 +122,19 @@ def _name_words(name: str) -> list[str]:
     return [word for word in re.findall(r"[^\W_]+", name.casefold()) if word not in _LINK_STOPWORDS]
 
 
+def _same_stem(a: str, b: str) -> bool:
+    """`label`/`labels`, `smoothed`/`smoothing`: equal up to a short ending."""
+    if a == b:
+        return True
+    shortest = min(len(a), len(b))
+    common = len(os.path.commonprefix([a, b]))
+    return shortest >= 4 and common >= max(4, shortest - 3)
+
+
 def is_form_of(alias: str, term_key: str) -> bool:
-    """Does `alias` share a content word with the term's name, or spell its initials?"""
+    """Does `alias` share a content word (up to its ending) with the term's name, or spell its initials?"""
     alias_words, term_words = _name_words(alias), _name_words(term_key)
-    if set(alias_words) & set(term_words):
+    if any(_same_stem(a, t) for a in alias_words for t in term_words):
         return True
     compact = "".join(re.findall(r"[^\W_]+", alias.casefold()))
     spellings = {

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,6 +11,8 @@ sys.path.insert(0, str(Path(__file__).parent / "ext"))
 project = "AI & Semiconductor Glossary"
 author = "Glossary maintainers"
 copyright = "2025, Glossary maintainers"
+with open(Path(__file__).parent / "pyproject.toml", "rb") as _pyproject:  # the ePub needs a version
+    release = version = tomllib.load(_pyproject)["project"]["version"]
 
 extensions = [
     "glossary",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself
@@ -27,17 +30,20 @@ glossary_cache_dir = "_build/.glossary-cache"
 
 # --- sources ----------------------------------------------------------------
 root_doc = "index"
-exclude_patterns = ["corpus", "_generated/landing.md"]
+exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md"]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 suppress_warnings = ["myst.header"]  # term pages start at a level-1 heading only
 
 # --- the book: `make latexpdf` and `make epub` build with `-t book` ----------
 # LaTeX and ePub take only the documents a toctree reaches from the root; the
 # book's root reaches every term page (glossary.site.emit), the site's does not.
+# The root sits at the top of docs/: the ePub's contents are relative to it.
 if tags.has("book"):  # noqa: F821  (Sphinx puts `tags` into conf.py's namespace)
-    root_doc = "_generated/book"
+    root_doc = "book"
     glossary_book = True
-    exclude_patterns += ["index.md", "404.md"]
+    include_patterns = ["book.md", "_generated/**"]  # the site's hand-written pages are not in the book
+else:
+    exclude_patterns += ["book.md"]
 
 # --- LaTeX / PDF --------------------------------------------------------------
 latex_engine = "xelatex"

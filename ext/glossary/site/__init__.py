@@ -17,6 +17,7 @@ from glossary.site.config import setup_config
 from glossary.site.generate import setup_generate
 from glossary.site.latex import setup_latex
 from glossary.site.math import setup_math
+from glossary.site.mathml import setup_mathml
 from glossary.site.previews import setup_previews
 from glossary.site.terms import setup_terms
 
@@ -34,5 +35,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_previews(app)
     setup_math(app)
     setup_latex(app)
+    setup_mathml(app)
     app.add_css_file("glossary.css")
     return {"version": "0.1", "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,7 +17,7 @@ Layout of the generated folder (docnames are `_generated/…`):
 The book (LaTeX/PDF and ePub, `glossary_book = True`) reads the same pages in
 one order from its own root, because those builders only take documents that
 a toctree reaches from the root, and term pages are orphans on the site:
-  book.md               the root: about.md, the letters, categories.md
+  book.md               included by docs/book.md, the root: about, the letters, categories
   about.md              front matter: what the book holds and how to read it
   categories.md         "Terms by category": the category pages as sections
 and each letter page also gets a hidden toctree of its terms.  The site never
@@ -196,7 +196,7 @@ def book_pages(model: SiteModel, title: str) -> dict[str, str]:
         "The chapter *Terms by category* lists the terms of each category, and the "
         "index at the end lists every term and alias.\n"
     )
-    chapters = ["about"] + [f"letters/{k}" for k in letter_keys(model)] + ["categories"]
+    chapters = [f"/{GENERATED}/{doc}" for doc in ["about", *(f"letters/{k}" for k in letter_keys(model)), "categories"]]
     categories = [f"categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold)]
     return {
         "book.md": f"# {escape_inline(title)}\n\n" + toctree(chapters, ":maxdepth: 1"),

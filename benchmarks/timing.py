@@ -7,17 +7,21 @@ the production code path instead of a re-implementation of it that could drift.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
+#: GNU time, for the peak RSS of a command (see `run_measured`).
+TIME = "/usr/bin/time"
 
-@contextmanager
+
+@contextlib.contextmanager
 def timed_calls(module: object, names: Sequence[str]) -> Iterator[dict[str, float]]:
     """Accumulate the wall time of `module.<name>` calls into the yielded dict."""
     totals = dict.fromkeys(names, 0.0)
@@ -45,21 +49,21 @@ def timed_calls(module: object, names: Sequence[str]) -> Iterator[dict[str, floa
 def run_measured(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None, log: Path | None = None) -> dict:
     """Run `command`; its wall time, exit code and peak RSS (largest process, MiB).
 
-    `os.wait4` gives the rusage of this one child (with its own reaped children,
-    such as Sphinx's -j workers), unlike RUSAGE_CHILDREN, which mixes every
-    child this process ever waited for.
+    The RSS comes from /usr/bin/time, which forks the command from its own
+    small process.  A child forked straight from this process would report at
+    least OUR peak RSS: Linux carries the parent's high-water mark across fork
+    and exec, so every small build would read as big as the benchmark driver.
+    With -j, the figure is the largest single process (workers share pages).
     """
-    out = log.open("wb") if log else subprocess.DEVNULL
-    try:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        if log:
-            out.close()
-    return {"wall_s": round(wall, 3), "rss_mib": round(usage.ru_maxrss / 1024, 1), "exit": process.returncode}
+    with tempfile.TemporaryDirectory() as scratch:
+        rss_file = Path(scratch) / "rss"
+        timed = [TIME, "-f", "%M", "-o", str(rss_file), *command]
+        with log.open("wb") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:
+            started = time.perf_counter()
+            process = subprocess.run(timed, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+            wall = time.perf_counter() - started
+        rss_kib = int(rss_file.read_text().split()[-1])
+    return {"wall_s": round(wall, 3), "rss_mib": round(rss_kib / 1024, 1), "exit": process.returncode}
 
 
 def self_peak_rss_mib() -> float:

@@ -19,6 +19,7 @@ extensions = [
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
+    "sphinxcontrib.bibtex",  # works cited in definitions (glossary.site.bibliography)
 ]
 
 # --- the glossary extension -------------------------------------------------
@@ -28,11 +29,21 @@ glossary_link_rules = {"first_mention_only": True, "min_length": 3, "plurals": T
 glossary_node_modules = "node_modules"
 glossary_cache_dir = "_build/.glossary-cache"
 
+# --- bibliography -----------------------------------------------------------
+bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py
+bibtex_default_style = "alpha"  # labels from the entry (Hin15), the same on every page
+bibtex_reference_style = "author_year"
+bibtex_cite_id = "cite-{key}"  # stable anchors for entries, not a build-order counter
+# Each citing term page lists its own works, so an entry cited from two pages (and
+# the bibliography page) is in several bibliographies by design; a citation links
+# to the one on its own page.
+suppress_warnings = ["bibtex.duplicate_citation"]
+
 # --- sources ----------------------------------------------------------------
 root_doc = "index"
 exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md"]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
-suppress_warnings = ["myst.header"]  # term pages start at a level-1 heading only
+suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading only
 
 # --- the book: `make latexpdf` and `make epub` build with `-t book` ----------
 # LaTeX and ePub take only the documents a toctree reaches from the root; the

@@ -83,6 +83,8 @@ def test_cross_references_are_internal_links_with_page_numbers(pdf):
     assert term_refs > 100
     after = re.compile(r"(?:\\DUrole\{[^{}]*\}\{)*(?:[^{}]|\\[a-z]+\{\})*\}+ \(\\autopageref\*\{\\detokenize\{_generated/terms/")
     assert [chunk[:120] for chunk in tex.split(r"\sphinxtermref{")[1:] if not after.match(chunk)] == []
+    items = re.findall(r"\\bibitem\[([^\]]+)\]", tex)
+    assert len(items) == len(set(items)) > 0  # one entry per work, though two pages cite Hinton et al.
     xml = subprocess.run(
         ["pdftohtml", "-xml", "-i", "-stdout", str(pdf / "glossary.pdf")], capture_output=True, text=True, check=True
     ).stdout

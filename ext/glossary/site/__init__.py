@@ -12,12 +12,13 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from glossary.site.bibliography import setup_bibliography
 from glossary.site.categories import setup_categories
 from glossary.site.config import setup_config
+from glossary.site.epub import setup_epub
 from glossary.site.generate import setup_generate
 from glossary.site.latex import setup_latex
 from glossary.site.math import setup_math
-from glossary.site.mathml import setup_mathml
 from glossary.site.previews import setup_previews
 from glossary.site.terms import setup_terms
 
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_previews(app)
     setup_math(app)
     setup_latex(app)
-    setup_mathml(app)
+    setup_epub(app)
+    setup_bibliography(app)
     app.add_css_file("glossary.css")
     return {"version": "0.1", "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glossary.core.citations import Bibliography, find_citations
 from glossary.core.headers import category_label
 from glossary.core.model import Glossary, Term
 from glossary.core.slug import alias_key
@@ -93,9 +94,10 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 class SiteModel:
-    """The cross-term facts pages need: backlinks, letters and categories."""
+    """The cross-term facts pages need: backlinks, letters, categories, and the works cited."""
 
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, bibliography: Bibliography | None = None) -> None:
+        self.bibliography = bibliography
         self.terms = glossary.terms
         self.by_slug = {term.slug: term for term in self.terms}
         self.links_to: dict[str, list[str]] = {}
@@ -137,6 +139,7 @@ def term_page(model: SiteModel, term: Term) -> str:
                 "markdown": sense.markdown,
                 "links": [[link.start, link.end, link.target] for link in sense.links if link.target in model.by_slug],
                 "sources": [str(source) for source in sense.sources],
+                "citations": citations(model, sense.markdown),
             }
             for sense in term.senses
         ],
@@ -145,7 +148,31 @@ def term_page(model: SiteModel, term: Term) -> str:
         "related": related,
         "mentioned_in": mentioned,
     }
-    return f"---\norphan: true\n---\n\n# {escape_inline(term.name)}\n\n" + directive("glossary-term", data)
+    page = f"---\norphan: true\n---\n\n# {escape_inline(term.name)}\n\n" + directive("glossary-term", data)
+    if any(sense["citations"] for sense in data["senses"]):
+        page += PAGE_BIBLIOGRAPHY
+    return page
+
+
+#: The works a term page cites.  LaTeX gathers every entry at the end of the book,
+#: so there the heading would stand over nothing.
+PAGE_BIBLIOGRAPHY = """
+````{only} not latex
+```{rubric} References
+```
+````
+
+```{bibliography}
+:filter: docname in docnames
+```
+"""
+
+
+def citations(model: SiteModel, markdown: str) -> list[list]:
+    """[start, end, bib key] of each citation in `markdown` that matches one entry."""
+    if model.bibliography is None:
+        return []
+    return [[c.start, c.end, c.key] for c in find_citations(markdown, model.bibliography) if c.key]
 
 
 def toctree(docnames: list[str], *options: str) -> str:
@@ -229,12 +256,16 @@ def landing_page(model: SiteModel) -> str:
         "::::{grid} 1 2 3 3\n:gutter: 2\n\n" + "\n".join(cards) + "::::\n\n"
         f"```{{toctree}}\n:hidden:\n:caption: A–Z\n\n{letters}\n```\n\n"
         f"```{{toctree}}\n:hidden:\n:caption: Categories\n\n{categories}\n```\n"
-    )
+    ) + ("\n" + toctree([f"/{GENERATED}/bibliography"], ":caption: Works cited") if model.bibliography else "")
 
 
-def site_pages(glossary: Glossary, book_title: str | None = None) -> dict[str, str]:
-    """Relative path → MyST text of every generated page; with `book_title`, the book's too."""
-    model = SiteModel(glossary)
+def site_pages(glossary: Glossary, book_title: str | None = None, bibliography: Bibliography | None = None) -> dict[str, str]:
+    """Relative path → MyST text of every generated page; with `book_title`, the book's too.
+
+    With a `bibliography`, citations are linked, and the site gets a page of every
+    work; the book has no such page, since its term pages carry their entries.
+    """
+    model = SiteModel(glossary, bibliography)
     book = book_title is not None
     pages = {f"terms/{term.slug}.md": term_page(model, term) for term in model.terms}
     pages.update({f"letters/{key}.md": letter_page(key, terms, book) for key, terms in model.letters.items()})
@@ -242,13 +273,17 @@ def site_pages(glossary: Glossary, book_title: str | None = None) -> dict[str, s
     pages["landing.md"] = landing_page(model)
     if book:
         pages.update(book_pages(model, book_title))
+    elif bibliography:
+        pages["bibliography.md"] = "# Bibliography\n\nThe works the definitions cite.\n\n```{bibliography}\n:all:\n```\n"
     return pages
 
 
-def emit_site(glossary: Glossary, out_dir: Path, book_title: str | None = None) -> EmitResult:
+def emit_site(
+    glossary: Glossary, out_dir: Path, book_title: str | None = None, bibliography: Bibliography | None = None
+) -> EmitResult:
     """Bring `out_dir` in line with `glossary`, touching only files whose text changed."""
     result = EmitResult()
-    pages = site_pages(glossary, book_title)
+    pages = site_pages(glossary, book_title, bibliography)
     for rel, text in pages.items():
         path = out_dir / rel
         if write_if_changed(path, text):

@@ -19,6 +19,7 @@ from sphinx.util import logging
 
 from glossary.core.model import Glossary
 from glossary.core.pipeline import build_glossary
+from glossary.site.bibliography import load_bibliography
 from glossary.site.config import site_config
 from glossary.site.emit import GENERATED, alias_id, emit_site
 
@@ -51,7 +52,8 @@ def summaries(glossary: Glossary) -> dict[str, str]:
 def _generate(app: Sphinx) -> None:
     config = site_config(app)
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
-    emitted = emit_site(result, Path(app.srcdir) / GENERATED, config.site_name if config.book else None)
+    book_title = config.site_name if config.book else None
+    emitted = emit_site(result, Path(app.srcdir) / GENERATED, book_title, load_bibliography(app))
     _STATE[app.env] = SiteState(result, summaries(result))
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",

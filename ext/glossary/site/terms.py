@@ -21,8 +21,12 @@ from sphinx.util.docutils import SphinxDirective
 
 from glossary.core.inventory import lost_by_loader
 from glossary.core.model import LinkSpan
+from glossary.site.bibliography import cite_ref
 from glossary.site.categories import category_ref
 from glossary.site.safety import render_markdown
+
+#: Link targets of citation spans carry this prefix (slugs never contain a colon).
+CITE = "cite:"
 
 
 def term_ref(name: str, children: list[nodes.Node], docname: str) -> addnodes.pending_xref:
@@ -115,12 +119,14 @@ class TermDirective(JSONDirective):
         badge = nodes.paragraph(classes=["glossary-sense-meta"])
         badge += category_ref(sense["category_slug"], sense["category"], self.env.docname)
         links = [LinkSpan(start, end, target) for start, end, target in sense["links"]]
-        body = render_markdown(
-            sense["markdown"],
-            links,
-            lambda target, children: term_ref(names[target], children, self.env.docname),
-            self.env.docname,
-        )
+        cited = [LinkSpan(start, end, CITE + key) for start, end, key in sense.get("citations", [])]
+
+        def make_ref(target: str, children: list[nodes.Node]) -> nodes.Element:
+            if target.startswith(CITE):
+                return cite_ref(target.removeprefix(CITE), children, self)
+            return term_ref(names[target], children, self.env.docname)
+
+        body = render_markdown(sense["markdown"], links + cited, make_ref, self.env.docname)
         sources = nodes.paragraph(classes=["glossary-sources"])
         sources += nodes.Text("Source: " + ", ".join(sense["sources"]))
         return [badge, *body, sources]

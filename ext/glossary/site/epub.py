@@ -1,4 +1,6 @@
-"""The ePub's math as MathML, converted at build time by latex2mathml.
+"""The ePub: math as MathML, and markup EPUBCheck accepts without a warning.
+
+The math is converted at build time by latex2mathml.
 
 E-readers do not run MathJax (Sphinx #1570), and raw TeX is not math to a
 reader, so the ePub builder gets its own HTML math renderer (`epub_math_renderer
@@ -9,6 +11,10 @@ still cannot convert is a build warning, never silent TeX.
 EPUB 3 also wants every page that holds MathML flagged `properties="mathml"`
 in the package document, which Sphinx's template does not do: `Epub3Builder`
 adds the flag after Sphinx writes content.opf and before it zips the book.
+
+Bibliography entries: docutils marks each with DPUB-ARIA's `doc-biblioentry`
+role, which EPUBCheck reports as deprecated; `EpubTranslator` makes them plain
+`listitem`s of their `list`.
 """
 
 from __future__ import annotations
@@ -46,6 +52,13 @@ def visit_math_block(self: HTML5Translator, node: nodes.math_block) -> None:
     raise nodes.SkipNode
 
 
+class EpubTranslator(HTML5Translator):
+    def visit_citation(self, node: nodes.citation) -> None:
+        if not isinstance(node.previous_sibling(), nodes.citation):
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
 class Epub3Builder(SphinxEpub3Builder):
     """Sphinx's ePub 3 builder, plus the `mathml` property on pages that hold MathML."""
 
@@ -68,8 +81,9 @@ def _choose_renderers(app: Sphinx, config: Config) -> None:
         config.html_math_renderer = "mathjax"
 
 
-def setup_mathml(app: Sphinx) -> None:
+def setup_epub(app: Sphinx) -> None:
     app.add_html_math_renderer(RENDERER, (visit_math, None), (visit_math_block, None))
     app.add_config_value("epub_math_renderer", RENDERER, "env", types=frozenset({str}))
     app.add_builder(Epub3Builder, override=True)
+    app.set_translator("epub", EpubTranslator)
     app.connect("config-inited", _choose_renderers)

@@ -1,0 +1,42 @@
+"""The book's pages (glossary.site.emit): what LaTeX and the ePub read, and the site does not."""
+
+from __future__ import annotations
+
+
+from glossary.core.citations import BibEntry, Bibliography
+from glossary.site.emit import site_pages
+from handmade import glossary, sense, term
+
+
+def small():
+    return glossary(
+        term("gpu", "GPU", sense("hardware", "GPU is a processor.")),
+        term("kd", "Knowledge Distillation", sense("training", "A student mimics a teacher (Hinton et al., 2015).")),
+    )
+
+
+BIB = Bibliography([BibEntry("hinton2015distilling", "hinton", "2015", "distillingtheknowledgeinaneuralnetwork")])
+
+
+def test_the_site_has_no_book_and_no_term_toctree():
+    pages = site_pages(small())
+    assert not {"book.md", "about.md", "categories.md"} & set(pages)
+    assert "toctree" not in pages["letters/g.md"]
+
+
+def test_the_book_reaches_every_term_through_its_letter():
+    pages = site_pages(small(), book_title="Test Book")
+    assert pages["book.md"].startswith("# Test Book\n")
+    chapters = pages["book.md"].split("```{toctree}\n:maxdepth: 1\n\n")[1].split("\n```")[0].splitlines()
+    assert chapters == ["/_generated/about", "/_generated/letters/g", "/_generated/letters/k", "/_generated/categories"]
+    assert ":hidden:\n\n/_generated/terms/gpu\n```" in pages["letters/g.md"]
+    assert "**2** terms" in pages["about.md"]
+
+
+def test_citing_pages_end_with_their_bibliography_and_the_site_lists_all_works():
+    pages = site_pages(small(), bibliography=BIB)
+    assert "```{bibliography}\n:filter: docname in docnames\n```" in pages["terms/kd.md"]
+    assert "bibliography" not in pages["terms/gpu.md"]
+    assert ":all:" in pages["bibliography.md"] and "/_generated/bibliography" in pages["landing.md"]
+    book = site_pages(small(), book_title="Test Book", bibliography=BIB)
+    assert "bibliography.md" not in book and ":filter: docname in docnames" in book["terms/kd.md"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from glossary.core.citations import BibEntry, Bibliography
 from glossary.site.emit import site_pages
 from handmade import glossary, sense, term

@@ -65,8 +65,9 @@ latex_table_style = ["booktabs", "colorrows"]
 latex_elements = {
     "papersize": "a4paper",
     "fncychap": "",  # plain chapter heads: a letter is a chapter, not "Chapter 3"
-    # no section numbers (a term is found by name), letters and chapters only in the contents
-    "preamble": r"\setcounter{secnumdepth}{-1}\setcounter{tocdepth}{0}",
+    # no section numbers (a term is found by name), letters and chapters only in the contents;
+    # index entries are terms, set like text, not in Sphinx's code font for Python objects
+    "preamble": r"\setcounter{secnumdepth}{-1}\setcounter{tocdepth}{0}\def\sphinxstyleindexentry#1{#1}",
     # long code lines and long unbreakable words in code wrap instead of overflowing
     "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true, verbatimmaxunderfull=2",
 }

@@ -21,7 +21,7 @@ from glossary.core import pipeline
 from glossary.core.linker import Linker, measure_throughput
 from glossary.core.slug import base_slug
 
-STAGES = ("read_dump", "normalize_entries", "merge_entries", "link_terms")
+STAGES = ("read_dumps", "normalize_dumps", "merge_entries", "link_terms")
 
 
 def stage_timings(corpus_dir: Path) -> tuple[dict, pipeline.Glossary]:

@@ -11,8 +11,9 @@ from corpus_paths import CORPUS
 
 from glossary.core import texcheck
 from glossary.core.blocks import unflatten
-from glossary.core.model import BlockKind, Layout
-from glossary.core.pipeline import build_glossary
+from glossary.core.headers import category_vocabulary
+from glossary.core.model import BlockKind, Layout, Report
+from glossary.core.pipeline import _pack, _unpack, build_glossary, normalize_entries, read_dumps
 from glossary.core.texmath import bare_command_words, iter_math
 from glossary.export.jsonexport import SCHEMA_PATH, glossary_document
 
@@ -213,3 +214,21 @@ def test_only_aliases_that_are_forms_of_the_name_auto_link(alias, term, related)
     from glossary.core.pipeline import is_form_of
 
     assert is_form_of(alias, term) is related
+
+
+def test_forked_workers_give_the_serial_result(corpus_glossary):
+    """Dumps normalized and terms linked in two forked processes come back whole and in order."""
+    forked = build_glossary(CORPUS, workers=2)
+    assert repr(forked.terms) == repr(corpus_glossary.terms)
+    assert repr(forked.report) == repr(corpus_glossary.report)
+    # Entries point at the raw entries this process read (`_pack`), with their text.
+    assert all(sense.entry.raw.body for term in forked.terms for sense in term.senses)
+
+
+def test_a_packed_dump_comes_back_pointing_at_this_process_raw_entries():
+    (dump, *_) = read_dumps(CORPUS, Report())
+    result = normalize_entries(dump.raws, category_vocabulary(raw.header for raw in dump.raws))
+    back = _unpack(_pack(result, dump.raws), dump.raws)
+    assert len(back.entries) == len(result.entries) > 1
+    assert all(copy.raw is original.raw for copy, original in zip(back.entries, result.entries))
+    assert repr(back) == repr(result)

@@ -14,6 +14,7 @@ line-structured twin (the fidelity test measures this).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -295,10 +296,10 @@ def _split_blocks(text: str, names: list[str]) -> list[str]:
     if not text:
         return []
     protected = [m.span() for m in _MATH_PAIR.finditer(text)]
-    cuts = [m for m in _BOUNDARY.finditer(text) if not any(a < m.start() < b for a, b in protected)]
-    cuts += [m for m in _closing_summary(names).finditer(text) if not any(a < m.start() < b for a, b in protected)]
+    cuts = [m for m in _BOUNDARY.finditer(text) if not _inside(protected, m.start())]
+    cuts += [m for m in _closing_summaries(text, names) if not _inside(protected, m.start())]
     final = _final_summary(text)
-    if final and not any(a < final.start() < b for a, b in protected):
+    if final and not _inside(protected, final.start()):
         cuts.append(final)
     cuts.sort(key=lambda m: m.start())
     pieces: list[str] = []
@@ -366,15 +367,32 @@ def _accept_boundary(kind: str, before: str, rest: str, in_list: str | None) -> 
     return number == 1 and (ends_sentence or after_heading)
 
 
-def _closing_summary(names: list[str]) -> re.Pattern[str]:
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Is `position` strictly inside one of `spans` (sorted, disjoint)?  A bisection, not a scan."""
+    index = bisect.bisect_left(spans, (position,)) - 1
+    return index >= 0 and position < spans[index][1] and spans[index][0] < position
+
+
+#: A space after a finished sentence: where a glued closing paragraph may start.
+_SENTENCE_GAP = re.compile(r"(?<=[.!?)]) ")
+#: The closing `Name is **…**` of an entry whose name is any short capitalised phrase.
+_CAPITALISED_SUMMARY = re.compile(r"[A-Z][\w()/-]*(?: [\w()/-]+){0,6} (?:is|are) \*\*")
+
+
+def _closing_summaries(text: str, names: list[str]) -> list[re.Match[str]]:
     """The closing `Name is **…**` paragraph starts after a sentence, wherever it was glued.
 
     The name is the entry's own, or any short capitalised phrase (`LLM pre-training is
-    **…**` closes `large language model pretraining`).
+    **…**` closes `large language model pretraining`).  The gaps are found by
+    one fixed pattern and the names compared as strings: a pattern built from
+    each entry's names would be compiled afresh for every entry.
     """
-    own = [re.escape(name) for name in sorted(set(names), key=len, reverse=True) if name]
-    alternatives = "|".join(own + [r"[A-Z][\w()/-]*(?: [\w()/-]+){0,6}"])
-    return re.compile(rf"(?<=[.!?)]) (?=(?:{alternatives}) (?:is|are) \*\*)")
+    openers = tuple(f"{name} {verb} **" for name in names if name for verb in ("is", "are"))
+    return [
+        gap
+        for gap in _SENTENCE_GAP.finditer(text)
+        if text.startswith(openers, gap.end()) or _CAPITALISED_SUMMARY.match(text, gap.end())
+    ]
 
 
 _LOOSE_SUMMARY = re.compile(r"(?<=\S) (?=[A-Z][\w()/-]*(?: [\w()/-]+){0,6}( (?:is|are) \*\*))")

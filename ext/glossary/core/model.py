@@ -4,6 +4,10 @@ The core never imports Sphinx, so these types are what the Sphinx layer, the
 command-line tool and the tests all see.  Each stage adds to them and nothing
 is dropped silently: whatever a stage refuses is kept as a `Rejection` with a
 reason, so `Report` can prove that every entry read is accounted for.
+
+The types a corpus has hundreds of thousands of (sources, raw entries, blocks,
+senses, link spans) have `__slots__`: without a `__dict__` each is a few
+times smaller, which at 64,000 entries saves some 100 MB.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Source:
     """Where a piece of the corpus came from: dump file name and 1-based line."""
 
@@ -34,7 +38,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding about the corpus, always tied to a file and line when known."""
 
@@ -55,7 +59,7 @@ class Layout(str, enum.Enum):
     FLAT = "flat"  # scraped page: header, then the whole body on ONE line
 
 
-@dataclass
+@dataclass(slots=True)
 class RawEntry:
     """An entry as split out of a dump, before any interpretation.
 
@@ -81,7 +85,7 @@ class BlockKind(str, enum.Enum):
     CODE = "code"
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One Markdown block.  `lines` are its Markdown lines, without trailing blank."""
 
@@ -93,7 +97,7 @@ class Block:
         return "\n".join(self.lines)
 
 
-@dataclass
+@dataclass(slots=True)
 class Header:
     """The parsed header line: the key term, its aliases and its category."""
 
@@ -103,7 +107,7 @@ class Header:
     style: str  # "spaced" (`term, alias, category`) or "compact" (`term,alias,…`)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """A normalized entry: one definition of one term from one place in one dump."""
 
@@ -122,7 +126,7 @@ class Entry:
         return "\n\n".join(block.markdown() for block in self.blocks)
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkSpan:
     """A mention of another term inside a sense's Markdown: [start, end) → slug."""
 
@@ -131,7 +135,7 @@ class LinkSpan:
     target: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Sense:
     """One definition of a term.  Copies of the same text merge into one Sense."""
 

@@ -5,11 +5,16 @@ Reading and normalizing are the expensive stages and depend only on one dump
 keyed by the dump's bytes: an incremental build re-parses only dumps that
 changed.  Merging and linking always run over the whole corpus, since one new
 entry can change any term's senses, aliases or links.
+
+Normalizing dumps and linking terms are independent units of work, so on a
+large corpus they are spread over forked processes (`glossary.core.workers`);
+merging, which needs every entry at once, stays in this process.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import re
@@ -20,14 +25,19 @@ from glossary.core.headers import category_vocabulary
 from glossary.core.inventory import report_unreachable_names
 from glossary.core.linker import Linker, LinkRules
 from glossary.core.merge import merge_entries
-from glossary.core.model import Diagnostic, Entry, Glossary, RawEntry, Rejection, Report, Term
+from glossary.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Term
 from glossary.core.normalize import normalize_entry
 from glossary.core.reader import read_dump
+from glossary.core.workers import available_cpus, collector_paused, fork_map
 
 _LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
 
 #: Bump when a change to reading or normalizing must invalidate cached dumps.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
+
+
+#: Below this many entries the pipeline runs in one process: forking costs more than it saves.
+PARALLEL_MIN_ENTRIES = 2000
 
 
 @dataclass
@@ -39,48 +49,122 @@ class _Normalized:
     diagnostics: list[Diagnostic]
 
 
+@dataclass
+class _Dump:
+    """One dump as read: its raw entries, and the digest of its bytes (the cache key).
+
+    The bytes themselves are not kept: at 64,000 entries they would hold on to
+    180 MB for the whole run.
+    """
+
+    path: Path
+    digest: str
+    raws: list[RawEntry]
+
+
 def dump_files(corpus_dir: Path) -> list[Path]:
     """Every `*.txt` dump of the corpus, in sorted order."""
     return sorted(path for path in corpus_dir.glob("*.txt") if path.is_file())
 
 
-def build_glossary(corpus_dir: Path, rules: LinkRules | None = None, cache_dir: Path | None = None) -> Glossary:
-    """Run the pipeline over every dump in `corpus_dir`."""
+def build_glossary(
+    corpus_dir: Path, rules: LinkRules | None = None, cache_dir: Path | None = None, workers: int | None = None
+) -> Glossary:
+    """Run the pipeline over every dump in `corpus_dir`.
+
+    `workers` processes normalize dumps and link terms (see `glossary.core.workers`);
+    by default every available CPU once the corpus is large enough to repay the forks.
+    The result does not depend on it.
+    """
+    with collector_paused():
+        return _build(corpus_dir, rules, cache_dir, workers)
+
+
+def _build(corpus_dir: Path, rules: LinkRules | None, cache_dir: Path | None, workers: int | None) -> Glossary:
     report = Report()
-    dumps = [(path, path.read_bytes()) for path in dump_files(corpus_dir)]
-    raws = {path: read_dump(path, report, data) for path, data in dumps}
-    vocabulary = category_vocabulary(raw.header for entries in raws.values() for raw in entries)
-    salt = f"{CACHE_VERSION}\n" + "\n".join(sorted(vocabulary))
+    dumps = read_dumps(corpus_dir, report)
+    if workers is None:
+        large = sum(len(dump.raws) for dump in dumps) >= PARALLEL_MIN_ENTRIES
+        workers = available_cpus() if large else 1
+    vocabulary = category_vocabulary(raw.header for dump in dumps for raw in dump.raws)
     entries: list[Entry] = []
-    for path, data in dumps:
-        result = _normalized(path, data, raws[path], vocabulary, salt, cache_dir)
+    for result in normalize_dumps(dumps, vocabulary, cache_dir, workers):
         entries += result.entries
         report.rejected += result.rejected
         report.diagnostics += result.diagnostics
     terms = merge_entries(entries, report)
     report_unreachable_names(terms, report)
-    linker = link_terms(terms, rules)
+    linker = link_terms(terms, rules, workers)
     report.held_names = [str(held) for held in linker.held] + link_names(terms)[1]
     return Glossary(terms=terms, report=report)
 
 
-def _normalized(
-    path: Path, data: bytes, raws: list[RawEntry], vocabulary: set[str], salt: str, cache_dir: Path | None
-) -> _Normalized:
-    """Normalize one dump, or load the result cached for these exact bytes."""
-    key = hashlib.sha256(data + salt.encode()).hexdigest()[:20]
-    cached = cache_dir / f"{path.stem}-{key}.pickle" if cache_dir else None
-    if cached and cached.exists():
-        with cached.open("rb") as handle:
-            return pickle.load(handle)
-    result = normalize_entries(raws, vocabulary)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        for stale in cached.parent.glob(f"{path.stem}-*.pickle"):
+def read_dumps(corpus_dir: Path, report: Report) -> list[_Dump]:
+    """Split every dump into raw entries (the read stage)."""
+    dumps = []
+    for path in dump_files(corpus_dir):
+        data = path.read_bytes()
+        dumps.append(_Dump(path, hashlib.sha256(data).hexdigest(), read_dump(path, report, data)))
+    return dumps
+
+
+def normalize_dumps(dumps: list[_Dump], vocabulary: set[str], cache_dir: Path | None, workers: int) -> list[_Normalized]:
+    """Normalize every dump, in order: cached results are loaded here, the rest run in `workers` processes."""
+    salt = f"{CACHE_VERSION}\n" + "\n".join(sorted(vocabulary))
+    cached = {index: _cache_file(dump, salt, cache_dir) for index, dump in enumerate(dumps)}
+    results: dict[int, _Normalized] = {}
+    for index, path in cached.items():
+        if path and path.exists():
+            with path.open("rb") as handle:
+                results[index] = pickle.load(handle)
+    todo = [index for index in range(len(dumps)) if index not in results]
+    shared = (dumps, vocabulary, cached)
+    for index, packed in zip(todo, fork_map(_normalize_dump, shared, todo, workers)):
+        results[index] = _unpack(packed, dumps[index].raws)
+    return [results[index] for index in range(len(dumps))]
+
+
+def _cache_file(dump: _Dump, salt: str, cache_dir: Path | None) -> Path | None:
+    """Where the result for these exact bytes (and this vocabulary) is cached."""
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{dump.digest}\n{salt}".encode()).hexdigest()[:20]
+    return cache_dir / f"{dump.path.stem}-{key}.pickle"
+
+
+def _normalize_dump(shared: tuple[list[_Dump], set[str], dict[int, Path | None]], index: int) -> bytes:
+    """Normalize one dump and cache the result (runs in a worker when there are several); see `_pack`."""
+    dumps, vocabulary, cached = shared
+    dump, target = dumps[index], cached[index]
+    result = normalize_entries(dump.raws, vocabulary)
+    if target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(f"{dump.path.stem}-*.pickle"):
             stale.unlink()
-        with cached.open("wb") as handle:
+        with target.open("wb") as handle:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return result
+    return _pack(result, dump.raws)
+
+
+def _pack(result: _Normalized, raws: list[RawEntry]) -> bytes:
+    """Pickle `result` with each raw entry as its position in `raws`.
+
+    The main process read the raw entries itself, so sending them back from a
+    worker would copy half the corpus's text through a pipe and keep it twice.
+    """
+    positions = {id(raw): position for position, raw in enumerate(raws)}
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: positions.get(id(obj)) if type(obj) is RawEntry else None  # type: ignore[method-assign]
+    pickler.dump(result)
+    return buffer.getvalue()
+
+
+def _unpack(packed: bytes, raws: list[RawEntry]) -> _Normalized:
+    """`_pack`'s result, its entries pointing at the raw entries of `raws`."""
+    unpickler = pickle.Unpickler(io.BytesIO(packed))
+    unpickler.persistent_load = raws.__getitem__  # type: ignore[method-assign]
+    return unpickler.load()
 
 
 def normalize_entries(raws: list[RawEntry], vocabulary: set[str]) -> _Normalized:
@@ -143,11 +227,24 @@ def is_form_of(alias: str, term_key: str) -> bool:
     return len(compact) >= 2 and compact in spellings
 
 
-def link_terms(terms: list[Term], rules: LinkRules | None = None) -> Linker:
-    """Fill every sense's `links` with mentions of other terms."""
+def link_terms(terms: list[Term], rules: LinkRules | None = None, workers: int = 1) -> Linker:
+    """Fill every sense's `links` with mentions of other terms.
+
+    The linker is built once, here; `workers` forked processes then link
+    ranges of terms and send back only the spans.
+    """
     pairs, _ = link_names(terms)
     linker = Linker(pairs, rules)
-    for term in terms:
-        for sense in term.senses:
-            sense.links = linker.link(sense.entry.blocks, term.slug)
+    chunk = max(1, len(terms) // (workers * 8))
+    ranges = [(start, min(start + chunk, len(terms))) for start in range(0, len(terms), chunk)]
+    for (start, stop), links in zip(ranges, fork_map(_link_range, (linker, terms), ranges, workers)):
+        for term, term_links in zip(terms[start:stop], links):
+            for sense, sense_links in zip(term.senses, term_links):
+                sense.links = sense_links
     return linker
+
+
+def _link_range(shared: tuple[Linker, list[Term]], bounds: tuple[int, int]) -> list[list[list[LinkSpan]]]:
+    """The links of each sense of terms[start:stop]."""
+    linker, terms = shared
+    return [[linker.link(sense.entry.blocks, term.slug) for sense in term.senses] for term in terms[slice(*bounds)]]

@@ -20,6 +20,7 @@ from glossary.site.generate import setup_generate
 from glossary.site.latex import setup_latex
 from glossary.site.math import setup_math
 from glossary.site.previews import setup_previews
+from glossary.site.sidebar import setup_sidebar
 from glossary.site.terms import setup_terms
 
 #: Bump when the shape of what we store in the environment changes.
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_terms(app)
     setup_categories(app)
     setup_previews(app)
+    setup_sidebar(app)
     setup_math(app)
     setup_latex(app)
     setup_epub(app)

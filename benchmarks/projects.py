@@ -1,6 +1,6 @@
 """Throw-away Sphinx projects for the benchmark, so it never touches the real docs/.
 
-* `site_project`: our site as `make html` builds it (conf.py, docs/ without its
+* `site_project`: our site as `make html` builds it (conf.py, pyproject.toml, docs/ without its
   corpus and generated pages, ext/, _static/, _templates/), with the synthetic
   dumps as its docs/corpus.  node_modules is linked, not copied (MathJax only).
 * `plain_project`: the baseline the issue asks for, the SAME content built by
@@ -39,7 +39,8 @@ def site_project(root: Path, corpus: Path) -> Path:
     """A copy of our site at `root`, reading the dumps in `corpus`; returns `root`."""
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    shutil.copy2(REPO / "conf.py", root / "conf.py")
+    for name in ("conf.py", "pyproject.toml"):  # conf.py reads the release from pyproject.toml
+        shutil.copy2(REPO / name, root / name)
     for folder in ("ext", "_static", "_templates"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder, ignore=_IGNORE)

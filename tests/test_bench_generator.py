@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sphinx.config import Config
+from sphinx.util.tags import Tags
 
 from benchmarks.corpus import edit_one_entry, generate_entries, load_templates, write_corpus
+from benchmarks.projects import site_project
 from glossary.core.model import Layout
 from glossary.core.pipeline import build_glossary
 from glossary.core.slug import base_slug
@@ -70,3 +73,10 @@ def test_editing_one_entry_changes_exactly_one_term(tmp_path, templates):
     after = {term.slug: term.senses[0].markdown for term in build_glossary(tmp_path).terms}
     assert before.keys() == after.keys()
     assert len([slug for slug in before if before[slug] != after[slug]]) == 1
+
+
+def test_the_site_project_holds_everything_conf_py_reads(tmp_path, templates):
+    write_corpus(tmp_path / "corpus", 60, 0, templates)
+    root = site_project(tmp_path / "site", tmp_path / "corpus")
+    config = Config.read(root, overrides={}, tags=Tags())  # a ConfigError if conf.py cannot run there
+    assert config.release

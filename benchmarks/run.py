@@ -184,6 +184,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")
     args = parser.parse_args()
+    args.out = args.out.resolve()  # the builds run in their own project folders, and write their phases here
     args.sizes = [int(n) for n in args.sizes.split(",") if n]
     args.jobs = args.jobs.split(",")
     extra = [int(n) for n in args.pipeline_sizes.split(",") if n]

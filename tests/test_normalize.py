@@ -109,3 +109,13 @@ def test_header_with_no_body_is_rejected_with_a_reason():
 def test_summary_is_one_plain_line():
     (twin,) = normalized("line_twin.txt")
     assert twin.summary == "Batch Norm is normalization over the batch dimension - It stabilizes training."
+
+
+def test_code_holding_backtick_fences_cannot_close_its_own_block():
+    from glossary.core.blocks import Line, restore_blocks
+
+    lines = [Line(1, "~~~"), Line(2, "```"), Line(3, "$\\input{/etc/passwd}$"), Line(4, "~~~")]
+    (block,) = restore_blocks(lines, "f.txt", Report())
+    assert block.kind is BlockKind.CODE
+    assert block.lines[0] == "````" and block.lines[-1] == "````"
+    assert block.lines[1:-1] == ["```", "$\\input{/etc/passwd}$"]

@@ -90,6 +90,18 @@ def guess_language(code: str) -> str:
     return "python" if re.search(r"\b(?:import|def|return)\b", code) else ""
 
 
+def code_block(language: str, body: list[str], line: int) -> Block:
+    """A fenced code block whose fence no line of the code can close.
+
+    CommonMark closes a fence at the first line of as many backticks, so a body
+    holding ``` (a mismatched `~~~` fence, or hostile input) would end the block
+    early and the rest would be read as Markdown — math and all.
+    """
+    longest = max((len(run) for text in body for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Block(BlockKind.CODE, [f"{fence}{language}", *body, fence], line)
+
+
 def _take_unfenced_code(lines: list[Line], start: int, blocks: list[Block]) -> int:
     """A run of code lines with no fence: keep it together, brackets decide where it ends."""
     index, depth, body = start, 0, []
@@ -100,7 +112,7 @@ def _take_unfenced_code(lines: list[Line], start: int, blocks: list[Block]) -> i
         body.append(text)
         depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
         index += 1
-    blocks.append(Block(BlockKind.CODE, [f"```{guess_language(body[0])}", *body, "```"], lines[start].number))
+    blocks.append(code_block(guess_language(body[0]), body, lines[start].number))
     return index
 
 
@@ -123,7 +135,7 @@ def _take_code(lines: list[Line], start: int, fence: re.Match[str], blocks: list
         report.add(Severity.WARNING, "unclosed-fence", "code fence never closed; closed at end of entry", Source(file, lines[start].number))
     else:
         index += 1
-    blocks.append(Block(BlockKind.CODE, [f"```{language}", *body, "```"], lines[start].number))
+    blocks.append(code_block(language, body, lines[start].number))
     return index
 
 

@@ -44,7 +44,8 @@ MAX_SLUG_CHARS = 100
 
 
 def _digest(name: str) -> str:
-    return hashlib.sha1(name.casefold().encode("utf-8")).hexdigest()[:6]
+    """Of the exact name: `X` and `x` slug alike, so only their hashes can tell them apart."""
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
 
 
 def base_slug(name: str) -> str:
@@ -74,5 +75,5 @@ def assign_slugs(names: list[str]) -> dict[str, str]:
     slugs: dict[str, str] = {}
     for slug, group in by_slug.items():
         for name in group:
-            slugs[name] = slug if len(group) == 1 or name.casefold() == slug else disambiguated(name)
+            slugs[name] = slug if len(group) == 1 or name == slug else disambiguated(name)
     return slugs

@@ -20,6 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
 JOBS = CONFIG["build"]["jobs"]
+MAKEFILE = (ROOT / "Makefile").read_text()
 FORMATS = ["html", *CONFIG["formats"]]
 
 
@@ -45,8 +46,10 @@ def test_make_targets_exist_and_other_programs_are_installed():
         for step in command.split("&&"):
             words = [w for w in step.split() if "=" not in w or w.startswith("-")]
             if words[0] == "make":
-                dry = subprocess.run(["make", "-n", *words[1:]], cwd=ROOT, capture_output=True, text=True, check=False)
-                assert dry.returncode == 0, (command, dry.stderr)
+                # Read the targets from the Makefile: `make -n` would still run the
+                # recursive $(MAKE) of latexpdf, which needs a built _build/latex.
+                for target in [w for w in words[1:] if not w.startswith("-")]:
+                    assert re.search(rf"^{re.escape(target)}\s*:", MAKEFILE, re.M), (command, target)
             else:
                 assert shutil.which(words[0]), command
 

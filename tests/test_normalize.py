@@ -9,7 +9,7 @@ from corpus_paths import FIXTURE_DUMPS
 
 from glossary.core.headers import category_label, category_vocabulary, parse_header
 from glossary.core.model import BlockKind, Entry, Report
-from glossary.core.normalize import normalize_entry
+from glossary.core.normalize import display_name_for, normalize_entry
 from glossary.core.reader import read_dump
 
 
@@ -57,6 +57,24 @@ def test_display_name_comes_from_the_opening_bold_phrase():
     assert names["mixture of experts (moe)"] == "Mixture of Experts (MoE)"
     assert names["llm"] == "LLM"
     assert names["attention sink"] == "Attention Sink"
+
+
+@pytest.mark.parametrize(
+    ("term", "line", "name"),
+    [
+        ("langchain", "Agents built with LangChain call tools.", "LangChain"),
+        ("langchain", "Not LangChains or pre-LangChain, but LANGCHAIN.", "LANGCHAIN"),
+        ("k-means", "Uses **K-Means**-like steps, then K-Means.", "K-Means"),
+        ("gpu", "Über-fast GPU.", "GPU"),
+        ("ε-net", "An Ε-Net covers the set.", "Ε-Net"),
+        ("kelvin", "Measured in \u212aelvin.", "\u212aelvin"),  # re.I folds the Kelvin sign onto k
+        ("lasso", "The ſ in Laſſo is a long s.", "Laſſo"),
+        ("llm", "An llm, lowercase.", "Llm"),
+    ],
+)
+def test_display_name_found_in_the_first_line_any_case(term, line, name):
+    header = parse_header(f"{term}, general", set())
+    assert display_name_for(header, line) == name
 
 
 def kinds(entry: Entry) -> list[BlockKind]:

@@ -210,8 +210,9 @@ def _take_list(lines: list[Line], start: int, blocks: list[Block]) -> int:
 
 # --- the scraped layout --------------------------------------------------------------
 
-#: Fenced code and display math stand on lines of their own in a line dump.
-_STANDALONE = re.compile(r"```(?P<language>[\w+-]*)\s(?P<code>.*?)```|(?P<display>(?<!\$)\$\$(?=[^$\s])[^$]+?\$\$(?!\$))", re.S)
+#: Fenced code and display math stand on lines of their own in a line dump.  (Both
+#: branches open with a literal, so `re` scans for "`" and "$" alone.)
+_STANDALONE = re.compile(r"```(?P<language>[\w+-]*)\s(?P<code>.*?)```|(?P<display>\$\$(?<!\$\$\$)(?=[^$\s])[^$]+?\$\$(?!\$))", re.S)
 _TABLE_SEPARATOR = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
 
 
@@ -288,15 +289,17 @@ def _table_rows(text: str, start: int, width: int) -> tuple[list[str], int]:
     return rows, index
 
 
-# A block boundary inside a flattened line: what follows the space.
+# A block boundary inside a flattened line: what follows the space.  The
+# pattern opens with the space itself (lookbehinds after it) so that `re`
+# skips from space to space instead of trying every position.
 _BOUNDARY = re.compile(
-    r"(?<=\S) (?="
+    r" (?:(?<=\S )(?="
     r"\*\*[^*]{1,160}\*\*"  # bold heading or bold-led paragraph
     r"|- (?=\S)"  # bullet
     r"|• "  # bullet
     r"|\d{1,2}\. (?=\S)"  # ordered item
     r")"
-    r"|(?<=\*\*) (?=[^\s*-])|(?<=\*\*:) (?=\S)"  # text after a bold heading
+    r"|(?<=\*\* )(?=[^\s*-])|(?<=\*\*: )(?=\S))"  # text after a bold heading
 )
 #: A bold phrase followed straight by a list, table or code is a heading.
 _HEADING_AHEAD = re.compile(r"\*\*[A-Z][^*]{1,160}\*\*:? (?:- |• |\d{1,2}\. |\||```)")
@@ -309,10 +312,11 @@ def _split_blocks(text: str, names: list[str]) -> list[str]:
         return []
     protected = [m.span() for m in _MATH_PAIR.finditer(text)]
     cuts = [m for m in _BOUNDARY.finditer(text) if not _inside(protected, m.start())]
-    cuts += [m for m in _closing_summaries(text, names) if not _inside(protected, m.start())]
-    final = _final_summary(text)
-    if final and not _inside(protected, final.start()):
-        cuts.append(final)
+    if " is **" in text or " are **" in text:  # in every closing summary, and in few other bodies
+        cuts += [m for m in _closing_summaries(text, names) if not _inside(protected, m.start())]
+        final = _final_summary(text)
+        if final and not _inside(protected, final.start()):
+            cuts.append(final)
     cuts.sort(key=lambda m: m.start())
     pieces: list[str] = []
     start = 0
@@ -407,7 +411,7 @@ def _closing_summaries(text: str, names: list[str]) -> list[re.Match[str]]:
     ]
 
 
-_LOOSE_SUMMARY = re.compile(r"(?<=\S) (?=[A-Z][\w()/-]*(?: [\w()/-]+){0,6}( (?:is|are) \*\*))")
+_LOOSE_SUMMARY = re.compile(r" (?<=\S )(?=[A-Z][\w()/-]*(?: [\w()/-]+){0,6}( (?:is|are) \*\*))")
 
 
 def _final_summary(text: str) -> re.Match[str] | None:

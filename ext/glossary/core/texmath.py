@@ -524,6 +524,8 @@ def join_split_escapes(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _join(previous: str, line: str) -> str | None:
+    if "$" not in previous:  # most lines: no math to be left open
+        return None
     opener = _dangling_opener(previous)
     word = _LEADING_WORD.match(line)
     if opener is None or word is None:

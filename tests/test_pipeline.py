@@ -232,3 +232,7 @@ def test_a_packed_dump_comes_back_pointing_at_this_process_raw_entries():
     assert len(back.entries) == len(result.entries) > 1
     assert all(copy.raw is original.raw for copy, original in zip(back.entries, result.entries))
     assert repr(back) == repr(result)
+    # Block lines equal to a body line come back as that very string, not as a second copy.
+    body_lines = {id(line) for raw in dump.raws for line in raw.body}
+    block_lines = [line for entry in back.entries for block in entry.blocks for line in block.lines]
+    assert any(id(line) in body_lines for line in block_lines)

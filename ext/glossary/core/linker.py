@@ -214,7 +214,7 @@ class Linker:
         self._automaton = automaton if len(automaton) else None
 
     def _hold_reason(self, key: str, slugs: set[str]) -> HoldReason | None:
-        if any(c in _MARKUP_CHARS for c in key):
+        if not _MARKUP_CHARS.isdisjoint(key):
             return HoldReason.MARKUP
         if not any(c.isalpha() for c in key):
             return HoldReason.NO_LETTERS

@@ -55,7 +55,8 @@ def merge_entries(entries: list[Entry], report: Report) -> list[Term]:
 def _build_term(key: str, group: list[Entry], slug: str, report: Report) -> Term:
     copies: dict[str, list[Entry]] = {}
     for entry in group:
-        copies.setdefault(fingerprint(entry), []).append(entry)
+        # A lone entry has no copies to find: its fingerprint (all its text again) would go unused.
+        copies.setdefault(fingerprint(entry) if len(group) > 1 else "", []).append(entry)
     senses: list[Sense] = []
     for same in copies.values():
         best = min(same, key=_structure_rank)
@@ -73,6 +74,8 @@ def _build_term(key: str, group: list[Entry], slug: str, report: Report) -> Term
 def _display_name(group: list[Entry]) -> str:
     """The most used spelling; ties go to the one with more capitals (it carries more)."""
     counts = Counter(entry.display_name for entry in group)
+    if len(counts) == 1:
+        return group[0].display_name
     return max(counts, key=lambda name: (counts[name], sum(c.isupper() for c in name), name))
 
 

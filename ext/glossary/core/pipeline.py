@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import pickle
 import re
@@ -119,7 +120,7 @@ def normalize_dumps(dumps: list[_Dump], vocabulary: set[str], cache_dir: Path | 
                 results[index] = pickle.load(handle)
     todo = [index for index in range(len(dumps)) if index not in results]
     shared = (dumps, vocabulary, cached)
-    for index, packed in zip(todo, fork_map(_normalize_dump, shared, todo, workers)):
+    for index, packed in zip(todo, fork_map(_normalize_dump, shared, todo, workers), strict=True):
         results[index] = _unpack(packed, dumps[index].raws)
     return [results[index] for index in range(len(dumps))]
 
@@ -147,24 +148,41 @@ def _normalize_dump(shared: tuple[list[_Dump], set[str], dict[int, Path | None]]
 
 
 def _pack(result: _Normalized, raws: list[RawEntry]) -> bytes:
-    """Pickle `result` with each raw entry as its position in `raws`.
+    """Pickle `result`, with each raw entry and each copy of a raw body line as its place in `_shared`.
 
     The main process read the raw entries itself, so sending them back from a
     worker would copy half the corpus's text through a pipe and keep it twice.
+    Most block lines of a line dump are its body lines, as they were or
+    rebuilt equal (`- item`): sent as positions they cost nothing to pickle
+    and are the raw entry's own strings once unpacked.
     """
-    positions = {id(raw): position for position, raw in enumerate(raws)}
+    shared = _shared(raws)
+    entries = {id(raw): position for position, raw in enumerate(raws)}
+    lines = {line: position for position, line in enumerate(shared) if position >= len(raws)}
+
+    def position_of(obj: object) -> int | None:
+        kind = type(obj)
+        if kind is str:
+            return lines.get(obj)  # type: ignore[call-overload]
+        return entries.get(id(obj)) if kind is RawEntry else None
+
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = lambda obj: positions.get(id(obj)) if type(obj) is RawEntry else None  # type: ignore[method-assign]
+    pickler.persistent_id = position_of  # type: ignore[method-assign]
     pickler.dump(result)
     return buffer.getvalue()
 
 
 def _unpack(packed: bytes, raws: list[RawEntry]) -> _Normalized:
-    """`_pack`'s result, its entries pointing at the raw entries of `raws`."""
+    """`_pack`'s result, its entries and lines those of `raws`."""
     unpickler = pickle.Unpickler(io.BytesIO(packed))
-    unpickler.persistent_load = raws.__getitem__  # type: ignore[method-assign]
+    unpickler.persistent_load = _shared(raws).__getitem__  # type: ignore[method-assign]
     return unpickler.load()
+
+
+def _shared(raws: list[RawEntry]) -> list[RawEntry | str]:
+    """What both sides of `_pack` hold, by position: the raw entries, then every body line in order."""
+    return [*raws, *itertools.chain.from_iterable(raw.body for raw in raws)]
 
 
 def normalize_entries(raws: list[RawEntry], vocabulary: set[str]) -> _Normalized:
@@ -237,7 +255,7 @@ def link_terms(terms: list[Term], rules: LinkRules | None = None, workers: int =
     linker = Linker(pairs, rules)
     chunk = max(1, len(terms) // (workers * 8))
     ranges = [(start, min(start + chunk, len(terms))) for start in range(0, len(terms), chunk)]
-    for (start, stop), links in zip(ranges, fork_map(_link_range, (linker, terms), ranges, workers)):
+    for (start, stop), links in zip(ranges, fork_map(_link_range, (linker, terms), ranges, workers), strict=True):
         for term, term_links in zip(terms[start:stop], links):
             for sense, sense_links in zip(term.senses, term_links):
                 sense.links = sense_links

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import AnyStr
 
 from glossary.core.model import Layout, RawEntry, Report, Severity, Source
 
@@ -39,12 +40,12 @@ def decode_dump(data: bytes, file: str, report: Report) -> list[str]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         report.add(Severity.INFO, "bom", "byte-order mark removed", Source(file, 1))
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
+    clean = _clean_text(data)
+    if clean is not None:
+        return [unicodedata.normalize("NFC", line) for line in _split_lines(clean, "\n")]
     text_lines: list[str] = []
     crlf_reported = False
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(_split_lines(data, b"\n"), start=1):
         if raw.endswith(b"\r"):
             raw = raw[:-1]
             if not crlf_reported:
@@ -72,14 +73,39 @@ def decode_dump(data: bytes, file: str, report: Report) -> list[str]:
     return text_lines
 
 
+def _clean_text(data: bytes) -> str | None:
+    """The whole dump decoded at once when there is nothing to repair or report in it, else None.
+
+    Valid UTF-8 with no CR and no control character is what dumps usually
+    are; decoding and checking them line by line was most of reading.  (NFC
+    stays per line: one character that needs a closer look would make
+    `unicodedata` normalize the whole dump.)
+    """
+    if b"\r" in data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL.search(text) else text
+
+
+def _split_lines(data: AnyStr, newline: AnyStr) -> list[AnyStr]:
+    """Lines split at LF only (the reader's own idea of a line), without the empty one after a final LF."""
+    lines = data.split(newline)
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
 def header_segments(line: str) -> list[str] | None:
     """The comma-separated parts of `line` if it has the shape of a header, else None."""
     stripped = line.strip()
     if not stripped or "," not in stripped or len(stripped) > MAX_HEADER_CHARS:
         return None
-    if stripped != line.rstrip() or _NOT_IN_HEADER.search(stripped):
+    if stripped.endswith((".", ":")) or stripped.startswith(("- ", "• ")):  # most prose lines: cheapest test first
         return None
-    if stripped.endswith((".", ":")) or stripped.startswith(("- ", "• ")):
+    if stripped != line.rstrip() or _NOT_IN_HEADER.search(stripped):
         return None
     segments = [segment.strip() for segment in stripped.split(",")]
     for segment in segments:

@@ -48,9 +48,20 @@ def _digest(name: str) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
 
 
+class _Spellings(dict):
+    """`str.translate` table that spells each character once, on first sight (a slug per term adds up)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = spelled = _spell(chr(code))
+        return spelled
+
+
+_SPELLINGS = _Spellings()
+
+
 def base_slug(name: str) -> str:
     """The readable slug of `name`, before collision handling."""
-    spelled = "".join(_spell(char) for char in name.casefold())
+    spelled = name.casefold().translate(_SPELLINGS)
     slug = _NON_SLUG.sub("-", spelled.lower()).strip("-") or "term"
     if len(slug) > MAX_SLUG_CHARS:
         slug = f"{slug[: MAX_SLUG_CHARS - 7].rstrip('-')}-{_digest(name)}"

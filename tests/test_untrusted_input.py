@@ -183,7 +183,7 @@ def test_non_latin_names_get_stable_distinct_ascii_slugs(fresh_corpus):
 
 
 def test_a_very_long_non_latin_name_gets_a_slug_short_enough_for_a_file_name(fresh_corpus, tmp_path):
-    """120 CJK characters spell out to 720 slug characters: too long for `terms/<slug>.md`."""
+    """120 CJK characters spell out to 720 slug characters: too long for `terms/<slug>.term.json`."""
     from glossary.site.emit import emit_site
 
     long_names = ["注意" * 60, "注意" * 59 + "机制"]
@@ -191,4 +191,4 @@ def test_a_very_long_non_latin_name_gets_a_slug_short_enough_for_a_file_name(fre
     slugs = [term.slug for term in glossary.terms]
     assert len(set(slugs)) == 2 and all(len(slug) <= MAX_SLUG_CHARS for slug in slugs)
     emit_site(glossary, tmp_path / "out")
-    assert {path.stem for path in (tmp_path / "out" / "terms").glob("*.md")} == set(slugs)
+    assert {path.name.removesuffix(".term.json") for path in (tmp_path / "out" / "terms").glob("*.term.json")} == set(slugs)

@@ -113,8 +113,8 @@ def test_preview_appears_on_hover_and_focus(page, base_url):
 
 
 def test_search_by_alias_finds_its_term(page, base_url, site):
-    for source in sorted((REPO / "docs/_generated/terms").glob("*.md")):
-        data = json.loads(re.search(r"```\{glossary-term\}\n(.*)\n```", source.read_text(), re.S).group(1))
+    for source in sorted((REPO / "docs/_generated/terms").glob("*.term.json")):
+        data = json.loads(source.read_text())
         if data["aliases"]:
             break
     alias = data["aliases"][0]["name"]

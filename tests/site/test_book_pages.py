@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from glossary.core.citations import BibEntry, Bibliography
 from glossary.site.emit import site_pages
 from handmade import glossary, sense, term
@@ -32,10 +34,12 @@ def test_the_book_reaches_every_term_through_its_letter():
     assert "**2** terms" in pages["about.md"]
 
 
-def test_citing_pages_end_with_their_bibliography_and_the_site_lists_all_works():
+def test_citing_pages_carry_their_citations_and_the_site_lists_all_works():
     pages = site_pages(small(), bibliography=BIB)
-    assert "```{bibliography}\n:filter: docname in docnames\n```" in pages["terms/kd.md"]
-    assert "bibliography" not in pages["terms/gpu.md"]
+    kd, gpu = (json.loads(pages[f"terms/{slug}.term.json"])["senses"][0] for slug in ("kd", "gpu"))
+    # the parser ends a page with citations with its bibliography
+    assert [(kd["markdown"][start:end], key) for start, end, key in kd["citations"]] == [("Hinton et al., 2015", "hinton2015distilling")]
+    assert gpu["citations"] == []
     assert ":all:" in pages["bibliography.md"] and "/_generated/bibliography" in pages["landing.md"]
     book = site_pages(small(), book_title="Test Book", bibliography=BIB)
-    assert "bibliography.md" not in book and ":filter: docname in docnames" in book["terms/kd.md"]
+    assert "bibliography.md" not in book and book["terms/kd.term.json"] == pages["terms/kd.term.json"]

@@ -19,15 +19,18 @@ def corpus(gpu_text: str = "**GPU** is a parallel processor.", llm_text: str = "
 
 
 def payload(path):
+    """A page's payload: a term page is all payload, other pages hold it in a directive."""
+    if path.name.endswith(".term.json"):
+        return json.loads(path.read_text())
     return json.loads(re.search(r"```\{glossary-[a-z-]+\}\n(.*)\n```", path.read_text(), re.S).group(1))
 
 
 def test_first_emit_writes_every_page(tmp_path):
     result = emit_site(corpus(), tmp_path)
     rel = sorted(p.relative_to(tmp_path).as_posix() for p in result.written)
-    assert "terms/gpu.md" in rel and "letters/g.md" in rel and "categories/hardware.md" in rel and "landing.md" in rel
-    assert payload(tmp_path / "terms/gpu.md")["mentioned_in"] == ["llm"]
-    assert payload(tmp_path / "terms/llm.md")["related"] == ["gpu"]
+    assert "terms/gpu.term.json" in rel and "letters/g.md" in rel and "categories/hardware.md" in rel and "landing.md" in rel
+    assert payload(tmp_path / "terms/gpu.term.json")["mentioned_in"] == ["llm"]
+    assert payload(tmp_path / "terms/llm.term.json")["related"] == ["gpu"]
 
 
 def test_editing_one_entry_rewrites_only_the_pages_it_affects(tmp_path):
@@ -38,8 +41,8 @@ def test_editing_one_entry_rewrites_only_the_pages_it_affects(tmp_path):
     assert sorted(p.relative_to(tmp_path).as_posix() for p in result.written) == [
         "categories/ai-models.md",
         "letters/l.md",
-        "terms/gpu.md",
-        "terms/llm.md",
+        "terms/gpu.term.json",
+        "terms/llm.term.json",
     ]
     assert result.removed == []
 
@@ -47,7 +50,7 @@ def test_editing_one_entry_rewrites_only_the_pages_it_affects(tmp_path):
 def test_editing_a_body_but_not_its_summary_rewrites_one_page(tmp_path):
     emit_site(corpus(), tmp_path)
     result = emit_site(corpus(gpu_text="**GPU** is a parallel processor.\n\nMore detail."), tmp_path)
-    assert [p.relative_to(tmp_path).as_posix() for p in result.written] == ["terms/gpu.md"]
+    assert [p.relative_to(tmp_path).as_posix() for p in result.written] == ["terms/gpu.term.json"]
 
 
 def test_no_change_writes_nothing(tmp_path):
@@ -62,18 +65,24 @@ def test_a_vanished_term_loses_its_page(tmp_path):
     smaller.terms = [t for t in smaller.terms if t.slug != "kaizen"]
     result = emit_site(smaller, tmp_path)
     assert {p.relative_to(tmp_path).as_posix() for p in result.removed} == {
-        "terms/kaizen.md",
+        "terms/kaizen.term.json",
         "letters/k.md",
         "categories/manufacturing-operations.md",
     }
 
 
-def test_payload_cannot_close_its_fence(tmp_path):
+def test_corpus_text_stays_data_in_a_term_page(tmp_path):
     hostile = "```\n````{raw} html\n<script>x</script>\n````\n:::"
     emit_site(glossary(term("x", "X", sense("misc", hostile))), tmp_path)
-    text = (tmp_path / "terms/x.md").read_text()
+    assert payload(tmp_path / "terms/x.term.json")["senses"][0]["markdown"] == hostile
+
+
+def test_a_summary_cannot_close_the_fence_of_a_list_page(tmp_path):
+    hostile = "``` ```` ~~~ :::"
+    emit_site(glossary(term("x", "X", sense("misc", hostile))), tmp_path)
+    text = (tmp_path / "letters/x.md").read_text()
     assert text.count("`") == 6  # only our own fence
-    assert payload(tmp_path / "terms/x.md")["senses"][0]["markdown"] == hostile
+    assert payload(tmp_path / "letters/x.md") == [{"name": "X", "summary": hostile}]
 
 
 def test_letter_keys():

@@ -59,6 +59,13 @@ def test_corpus_markup_is_escaped(make_app, tmp_path):
     assert "<b>x</b>" not in html
 
 
+def test_corpus_text_keeps_its_dashes_and_quotes_while_hand_written_pages_get_smart_quotes(make_app, tmp_path):
+    app = build(make_app, tmp_path)
+    term_page = (Path(app.outdir) / "_generated/terms/top-k-5-sampling.html").read_text()
+    assert "&quot;sampler --top-k 5&quot; -- the flag's name." in term_page
+    assert "\u201ctypeset\u201d \u2013 with smart quotes" in (Path(app.outdir) / "index.html").read_text()
+
+
 def test_math_is_served_locally_and_only_where_needed(make_app, tmp_path):
     app = build(make_app, tmp_path)
     out = Path(app.outdir)

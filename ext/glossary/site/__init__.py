@@ -19,12 +19,13 @@ from glossary.site.epub import setup_epub
 from glossary.site.generate import setup_generate
 from glossary.site.latex import setup_latex
 from glossary.site.math import setup_math
+from glossary.site.memory import setup_memory
 from glossary.site.previews import setup_previews
 from glossary.site.sidebar import setup_sidebar
 from glossary.site.terms import setup_terms
 
 #: Bump when the shape of what we store in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -40,5 +41,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_latex(app)
     setup_epub(app)
     setup_bibliography(app)
+    setup_memory(app)
     app.add_css_file("glossary.css")
     return {"version": "0.1", "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -29,7 +29,6 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from glossary.core.citations import Bibliography
@@ -45,19 +44,15 @@ def load_bibliography(app: Sphinx) -> Bibliography | None:
     return Bibliography(entries)
 
 
-def cite_ref(key: str, children: list[nodes.Node], directive: SphinxDirective) -> addnodes.pending_xref:
+def cite_ref(key: str, children: list[nodes.Node], env: BuildEnvironment, document: nodes.document) -> addnodes.pending_xref:
     """The cited words, as a reference to `key`'s entry, noted as cited from this page."""
     from sphinxcontrib.bibtex.citation_target import CitationTarget
     from sphinxcontrib.bibtex.roles import CitationRef
 
-    ref = addnodes.pending_xref(
-        "", refdomain="", reftype=REFTYPE, reftarget=key, refexplicit=True, refwarn=True, refdoc=directive.env.docname
-    )
+    ref = addnodes.pending_xref("", refdomain="", reftype=REFTYPE, reftarget=key, refexplicit=True, refwarn=True, refdoc=env.docname)
     ref += nodes.inline("", "", *children, classes=["glossary-citation"])
-    directive.state.document.note_explicit_target(ref, ref)  # an id, for the entry's back-reference
-    directive.env.domains["cite"].citation_refs.append(
-        CitationRef(ref["ids"][0], directive.env.docname, directive.lineno, [CitationTarget(key, "", "")])
-    )
+    document.note_explicit_target(ref, ref)  # an id, for the entry's back-reference
+    env.domains["cite"].citation_refs.append(CitationRef(ref["ids"][0], env.docname, 1, [CitationTarget(key, "", "")]))
     return ref
 
 

@@ -1,15 +1,16 @@
-"""Write the MyST sources of the generated pages (no Sphinx needed).
+"""Write the sources of the generated pages (no Sphinx needed).
 
-Every page is small MyST: a heading plus one of our directives whose content
-is a JSON payload.  Corpus text therefore never meets the MyST parser (see
-`glossary.site.safety`): the JSON is ASCII-only with backticks escaped, so the
-three-backtick fence around it cannot be closed early.  Everything a page shows
+A term page is a JSON payload, read by our own parser (`glossary.site.terms`);
+every other page is small MyST: a heading plus one of our directives whose
+content is a JSON payload.  Corpus text therefore never meets the MyST parser
+(see `glossary.site.safety`): the JSON is ASCII-only with backticks escaped, so
+the three-backtick fence around it cannot be closed early.  Everything a page shows
 is in its own payload (including the names of the terms it links to), so a
 page's file changes exactly when its rendering must, and `write_if_changed`
 lets Sphinx's incremental build re-read only those pages.
 
 Layout of the generated folder (docnames are `_generated/…`):
-  terms/<slug>.md       one orphan page per term
+  terms/<slug>.term.json  one orphan page per term
   letters/<key>.md      name + summary of every term under a letter
   categories/<slug>.md  the terms of one category
   landing.md            included by docs/index.md: counts, A–Z bar, cards, toctrees
@@ -41,6 +42,8 @@ from glossary.core.slug import base_slug as slug
 from glossary.site.safety import escape_inline
 
 GENERATED = "_generated"
+#: File suffix of the term pages, read by `glossary.site.terms.TermPageParser`.
+TERM_PAGE_SUFFIX = ".term.json"
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 DIGITS, OTHER = "0-9", "other"
 
@@ -125,6 +128,7 @@ class SiteModel:
 
 
 def term_page(model: SiteModel, term: Term) -> str:
+    """The payload `glossary.site.terms.TermPageParser` reads: everything the page shows."""
     related = model.links_to[term.slug]
     mentioned = model.mentioned_in.get(term.slug, [])
     linked = {link.target for sense in term.senses for link in sense.links if link.target in model.by_slug}
@@ -148,24 +152,7 @@ def term_page(model: SiteModel, term: Term) -> str:
         "related": related,
         "mentioned_in": mentioned,
     }
-    page = f"---\norphan: true\n---\n\n# {escape_inline(term.name)}\n\n" + directive("glossary-term", data)
-    if any(sense["citations"] for sense in data["senses"]):
-        page += PAGE_BIBLIOGRAPHY
-    return page
-
-
-#: The works a term page cites.  LaTeX gathers every entry at the end of the book,
-#: so there the heading would stand over nothing.
-PAGE_BIBLIOGRAPHY = """
-````{only} not latex
-```{rubric} References
-```
-````
-
-```{bibliography}
-:filter: docname in docnames
-```
-"""
+    return payload(data) + "\n"
 
 
 def citations(model: SiteModel, markdown: str) -> list[list]:
@@ -267,7 +254,7 @@ def site_pages(glossary: Glossary, book_title: str | None = None, bibliography: 
     """
     model = SiteModel(glossary, bibliography)
     book = book_title is not None
-    pages = {f"terms/{term.slug}.md": term_page(model, term) for term in model.terms}
+    pages = {f"terms/{term.slug}{TERM_PAGE_SUFFIX}": term_page(model, term) for term in model.terms}
     pages.update({f"letters/{key}.md": letter_page(key, terms, book) for key, terms in model.letters.items()})
     pages.update({f"categories/{slug(c)}.md": category_page(c, terms) for c, terms in model.categories.items()})
     pages["landing.md"] = landing_page(model)
@@ -290,7 +277,7 @@ def emit_site(
             result.written.append(path)
         else:
             result.unchanged += 1
-    for path in sorted(out_dir.rglob("*.md")) if out_dir.exists() else []:
+    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()) if out_dir.exists() else []:
         if path.relative_to(out_dir).as_posix() not in pages:
             path.unlink()
             result.removed.append(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -84,6 +85,24 @@ def test_parallel_build_gives_the_same_inventory(make_app, tmp_path):
     lines = parallel_app.warning.getvalue().splitlines()
     assert [line for line in lines if "is already registered" not in line] == []
     assert inventory(parallel_app) == serial
+
+
+def test_a_rebuild_with_nothing_changed_skips_the_pipeline_but_keeps_previews(make_app, tmp_path):
+    first = build(make_app, tmp_path)
+    src = Path(first.srcdir)
+    (src / "index.md").write_text((src / "index.md").read_text() + "\nOne more hand-written line.\n")
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert "nothing changed since the last build" in again.status.getvalue()
+    index = (Path(again.outdir) / "index.html").read_text()
+    assert "One more hand-written line." in index
+    assert re.search(r'class="glossary-preview reference internal" href="_generated/terms/gpu.html#term-gpu" title="GPU is', index)
+    dump = src / "corpus" / "000_small.txt"
+    dump.write_text(dump.read_text().replace("a massively parallel processor", "a very parallel processor"))
+    edited = make_app("html", srcdir=src)
+    edited.build()
+    assert "nothing changed" not in edited.status.getvalue()
+    assert "a very parallel processor" in (Path(edited.outdir) / "_generated/terms/gpu.html").read_text()
 
 
 def test_bad_config_is_reported_by_name(make_app, tmp_path):

@@ -277,7 +277,7 @@ def emit_site(
             result.written.append(path)
         else:
             result.unchanged += 1
-    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()) if out_dir.exists() else []:
+    for path in sorted([*out_dir.rglob("*.md"), *out_dir.rglob("*" + TERM_PAGE_SUFFIX)]) if out_dir.exists() else []:
         if path.relative_to(out_dir).as_posix() not in pages:
             path.unlink()
             result.removed.append(path)

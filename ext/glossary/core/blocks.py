@@ -190,13 +190,13 @@ def _take_list(lines: list[Line], start: int, blocks: list[Block]) -> int:
     index = start
     while index < len(lines):
         text = lines[index].text.rstrip()
-        bullet, ordered = _BULLET.match(text), _ORDERED.match(text)
+        bullet = _BULLET.match(text)
         if bullet:
             depth = 1 if bullet.group(1) or (kind is BlockKind.ORDERED_LIST) else 0
             if depth == 0 and kind is BlockKind.ORDERED_LIST:
                 break
             items.append("   " * depth + "- " + bullet.group(2).strip())
-        elif ordered:
+        elif ordered := _ORDERED.match(text):
             if kind is BlockKind.BULLET_LIST and not ordered.group(1):
                 break
             depth = 1 if kind is BlockKind.BULLET_LIST else 0

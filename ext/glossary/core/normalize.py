@@ -49,8 +49,8 @@ def _body_lines(raw: RawEntry, names: list[str]) -> list[Line]:
 
 
 def _repair_block(block: Block, file: str, report: Report) -> Block:
-    """Repair math and escape money in every line of a non-code block."""
-    if block.kind is BlockKind.CODE:
+    """Repair math and escape money in every line of a non-code block (most have no `$`: nothing to do)."""
+    if block.kind is BlockKind.CODE or not any("$" in line for line in block.lines):
         return block
     source = Source(file, block.line)
     return Block(block.kind, [texmath.repair_text(line, source, report) for line in block.lines], block.line)

@@ -11,6 +11,8 @@ our own type, resolved at `missing-reference` to the entry in the page's own
 bibliography, and noted in the bibtex domain as a `CitationRef`, which is what
 bibtex's `docname in docnames` filter and its back-references read.  The
 bibtex domain merges those per document, so parallel builds stay correct.
+With a bibliography on every citing page, upstream's domain would take most
+of each rebuild; `bibtex_domain.IndexedBibtexDomain` replaces it.
 
 In print, Sphinx gathers every entry into one bibliography at the end; entries
 cited from several pages would appear once per page, so `PrintCitations` keeps
@@ -114,7 +116,16 @@ def register_pybtex_plugins() -> None:
                 pybtex.plugin.register_plugin(group, entry_point.name, entry_point.load(), force=True)
 
 
+def use_indexed_bibtex_domain(app: Sphinx, config: object) -> None:
+    """At `config-inited`: sphinxcontrib-bibtex, listed after us, has registered its domain by then."""
+    if "sphinxcontrib.bibtex" in app.extensions:
+        from glossary.site.bibtex_domain import IndexedBibtexDomain
+
+        app.add_domain(IndexedBibtexDomain, override=True)
+
+
 def setup_bibliography(app: Sphinx) -> None:
     register_pybtex_plugins()
+    app.connect("config-inited", use_indexed_bibtex_domain)
     app.connect("missing-reference", _resolve)
     app.add_post_transform(PrintCitations)

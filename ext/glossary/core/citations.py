@@ -51,6 +51,8 @@ _TAIL = re.compile(
     rf"(?:,?\s*[\"“](?P<title>[^\"”]+)[\"”](?:\s*\(\s*(?P<y3>{_YEAR})[a-z]?\s*\))?)?"
 )
 _YEAR_BEFORE = re.compile(rf"\bin\s+(?P<year>{_YEAR})\s+by\s+$")
+#: Every citation has "et al" or a year; text with neither skips `_AUTHORS`, which tries every position.
+_MAY_CITE = re.compile(rf"\bet\s+al\b|{_YEAR}")
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,9 @@ class Bibliography:
 
 def find_citations(markdown: str, bibliography: Bibliography) -> list[Citation]:
     """Every citation in `markdown`, matched or not, in text order."""
-    citations = []
+    citations: list[Citation] = []
+    if not _MAY_CITE.search(markdown):
+        return citations
     for found in _AUTHORS.finditer(markdown):
         tail = _TAIL.match(markdown, found.end())
         year = tail.group("y1") or tail.group("y2") or tail.group("y3")

@@ -8,7 +8,7 @@ Two costs grow with the corpus rather than with the page being built:
   survived.  Measured on a 1,000-entry site at `-j 1`: 4,853 young and 14 full
   collections, 6.9 s of a 30 s build.  During the build we collect the young
   generation every `YOUNG_THRESHOLD` allocations instead, and freeze what
-  exists when the build starts (the pipeline's result, the loaded environment):
+  exists when the build starts (the loaded environment, then the pipeline's result):
   those objects live to the end, and a full collection need not walk them again.
   Garbage is still collected, only in larger batches.
 * **Sphinx's write cache.**  A serial build keeps every doctree it read in
@@ -62,7 +62,8 @@ def write_cache(env: BuildEnvironment) -> dict[str, nodes.document]:
 
 
 def setup_memory(app: Sphinx) -> None:
-    # after the pipeline (`builder-inited`, priority 500), so its result is frozen with the rest
-    app.connect("builder-inited", _collect_in_batches, priority=900)
+    # before the pipeline and the emitter (`builder-inited`, priority 500): they run with the
+    # collector in batches, and the pipeline's result joins the frozen objects (glossary.core.workers)
+    app.connect("builder-inited", _collect_in_batches, priority=100)
     app.connect("build-finished", _restore_collector)
     app.connect("doctree-read", _bound_write_cache)

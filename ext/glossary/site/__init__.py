@@ -22,6 +22,7 @@ from glossary.site.math import setup_math
 from glossary.site.memory import setup_memory
 from glossary.site.previews import setup_previews
 from glossary.site.sidebar import setup_sidebar
+from glossary.site.std_domain import setup_std_domain
 from glossary.site.terms import setup_terms
 
 #: Bump when the shape of what we store in the environment changes.
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_generate(app)
+    setup_std_domain(app)
     setup_terms(app)
     setup_categories(app)
     setup_previews(app)

@@ -32,6 +32,7 @@ def test_bounded_write_cache_keeps_few_doctrees_and_writes_the_same_site(make_ap
     seen: list[int] = []
     bounded = build(make_app, tmp_path, "bounded", lambda app, doctree: seen.append(len(memory.write_cache(app.env))))
     assert len(seen) > 4 and max(seen) <= 2
+    assert memory.pickle_cache(bounded.env) == {}  # reloaded pages were written, their bytes dropped
     assert unbounded.warning.getvalue() == ""
     # a second app in one process re-registers Sphinx's own nodes; only that may warn
     assert [line for line in bounded.warning.getvalue().splitlines() if "is already registered" not in line] == []

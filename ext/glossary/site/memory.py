@@ -17,6 +17,10 @@ Two costs grow with the corpus rather than with the page being built:
   keep the `KEPT_DOCTREES` most recent ones (about 90 KB each); the others are
   loaded back from the doctree pickles Sphinx writes anyway, about 1.8 ms each
   with the collector in batches (7 ms with CPython's default thresholds).
+  Sphinx also keeps the bytes of every pickle it loads
+  (`BuildEnvironment._pickled_doctree_cache`, 340 MB at 16,000 entries, and in
+  a parallel build every page passes through it); a page's are dropped once
+  the page is resolved for writing.
 
 Both are undone when the build finishes, for processes that run several builds
 (the test suite).
@@ -56,9 +60,18 @@ def _bound_write_cache(app: Sphinx, doctree: nodes.document) -> None:
         del cache[next(iter(cache))]
 
 
+def _drop_loaded_pickle(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    pickle_cache(app.env).pop(docname, None)
+
+
 def write_cache(env: BuildEnvironment) -> dict[str, nodes.document]:
     """Sphinx's private read-to-write doctree cache (tests/site/test_memory.py fails if it moves)."""
     return env._write_doc_doctree_cache
+
+
+def pickle_cache(env: BuildEnvironment) -> dict[str, bytes]:
+    """Sphinx's private cache of loaded doctree pickles (tests/site/test_memory.py fails if it moves)."""
+    return env._pickled_doctree_cache
 
 
 def setup_memory(app: Sphinx) -> None:
@@ -67,3 +80,4 @@ def setup_memory(app: Sphinx) -> None:
     app.connect("builder-inited", _collect_in_batches, priority=100)
     app.connect("build-finished", _restore_collector)
     app.connect("doctree-read", _bound_write_cache)
+    app.connect("doctree-resolved", _drop_loaded_pickle)

@@ -6,7 +6,7 @@ BIN         := $(VENV)/bin
 SPHINXBUILD := $(BIN)/sphinx-build
 SPHINXOPTS  ?= -W --keep-going -n -j auto
 BUILDDIR    := _build
-GLOSSARY    := $(BIN)/python -m glossary
+GLOSSARY    := $(BIN)/python -m glossweave
 export PYTHONPATH := $(CURDIR)/ext
 
 .PHONY: html test check export latexpdf epub bench clean setup

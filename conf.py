@@ -15,11 +15,11 @@ with open(Path(__file__).parent / "pyproject.toml", "rb") as _pyproject:  # the 
     release = version = tomllib.load(_pyproject)["project"]["version"]
 
 extensions = [
-    "glossary",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself
+    "glossweave",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
-    "sphinxcontrib.bibtex",  # works cited in definitions (glossary.site.bibliography)
+    "sphinxcontrib.bibtex",  # works cited in definitions (glossweave.site.bibliography)
 ]
 
 # --- the glossary extension -------------------------------------------------
@@ -47,7 +47,7 @@ suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading on
 
 # --- the book: `make latexpdf` and `make epub` build with `-t book` ----------
 # LaTeX and ePub take only the documents a toctree reaches from the root; the
-# book's root reaches every term page (glossary.site.emit), the site's does not.
+# book's root reaches every term page (glossweave.site.emit), the site's does not.
 # The root sits at the top of docs/: the ePub's contents are relative to it.
 if tags.has("book"):  # noqa: F821  (Sphinx puts `tags` into conf.py's namespace)
     root_doc = "book"

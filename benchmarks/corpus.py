@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary.core.model import Layout
-from glossary.core.pipeline import build_glossary
-from glossary.core.slug import base_slug
+from glossweave.core.model import Layout
+from glossweave.core.pipeline import build_glossary
+from glossweave.core.slug import base_slug
 
 REAL_CORPUS = Path(__file__).resolve().parent.parent / "docs" / "corpus"
 ENTRIES_PER_DUMP = 50  # as in the real dumps

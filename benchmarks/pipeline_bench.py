@@ -18,9 +18,9 @@ from pathlib import Path
 
 from benchmarks.corpus import load_templates, unique_names
 from benchmarks.timing import self_peak_rss_mib, timed_calls, write_json
-from glossary.core import pipeline
-from glossary.core.linker import Linker, measure_throughput
-from glossary.core.slug import base_slug
+from glossweave.core import pipeline
+from glossweave.core.linker import Linker, measure_throughput
+from glossweave.core.slug import base_slug
 
 STAGES = ("read_dumps", "normalize_dumps", "merge_entries", "link_terms")
 

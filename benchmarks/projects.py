@@ -17,8 +17,8 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
-from glossary.core.model import Glossary, Term
-from glossary.site.emit import letter_key, letter_label
+from glossweave.core.model import Glossary, Term
+from glossweave.site.emit import letter_key, letter_label
 
 REPO = Path(__file__).resolve().parent.parent
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")

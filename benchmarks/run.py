@@ -28,7 +28,7 @@ from pathlib import Path
 from benchmarks.corpus import edit_one_entry, load_templates, write_corpus
 from benchmarks.projects import plain_project, site_project
 from benchmarks.timing import run_measured, write_json
-from glossary.core.pipeline import build_glossary
+from glossweave.core.pipeline import build_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

@@ -25,7 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder
 
 from benchmarks.timing import timed_calls, write_json
-from glossary.site import generate
+from glossweave.site import generate
 
 #: (object whose attribute is wrapped, attribute names, phase-name prefix)
 PHASES = (

@@ -15,9 +15,9 @@ from sphinx.util.tags import Tags
 
 from benchmarks.corpus import edit_one_entry, generate_entries, load_templates, write_corpus
 from benchmarks.projects import site_project
-from glossary.core.model import Layout
-from glossary.core.pipeline import build_glossary
-from glossary.core.slug import base_slug
+from glossweave.core.model import Layout
+from glossweave.core.pipeline import build_glossary
+from glossweave.core.slug import base_slug
 
 #: Enough for four dumps, so one of them is a scraped page.
 COUNT = 210

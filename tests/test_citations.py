@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_file
 
-from glossary.core.citations import DEFAULT_BIB, Bibliography, citation_diagnostics, find_citations
-from glossary.core.model import Severity, Source
-from glossary.core.pipeline import build_glossary
+from glossweave.core.citations import DEFAULT_BIB, Bibliography, citation_diagnostics, find_citations
+from glossweave.core.model import Severity, Source
+from glossweave.core.pipeline import build_glossary
 
 CORPUS = Path(__file__).resolve().parent.parent / "docs" / "corpus"
 

@@ -7,7 +7,7 @@ import json
 
 from corpus_paths import CORPUS, fixture_text
 
-from glossary.cli import main
+from glossweave.cli import main
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from glossary.core.pipeline import build_glossary
-from glossary.export.csvexport import COLUMNS, LIST_SEPARATOR, write_csv
+from glossweave.core.pipeline import build_glossary
+from glossweave.export.csvexport import COLUMNS, LIST_SEPARATOR, write_csv
 
 HERE = Path(__file__).parent
 SMALL = HERE / "fixtures" / "exports"

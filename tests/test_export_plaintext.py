@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glossary.export.plaintext import plain_text
+from glossweave.export.plaintext import plain_text
 
 CASES = {
     "emphasis and code": ("**Bold** and *it* and `code`", "Bold and it and code"),

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from glossary.core.pipeline import build_glossary
-from glossary.export.plaintext import plain_text
-from glossary.export.skos import skos_graph, write_skos
+from glossweave.core.pipeline import build_glossary
+from glossweave.export.plaintext import plain_text
+from glossweave.export.skos import skos_graph, write_skos
 
 HERE = Path(__file__).parent
 SMALL = HERE / "fixtures" / "exports"

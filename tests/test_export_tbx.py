@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from glossary.core.pipeline import build_glossary
-from glossary.export.labels import alternative_names
-from glossary.export.plaintext import plain_text
-from glossary.export.tbx import TBX_NS, XML_LANG, tbx_document, validation_errors, write_tbx
+from glossweave.core.pipeline import build_glossary
+from glossweave.export.labels import alternative_names
+from glossweave.export.plaintext import plain_text
+from glossweave.export.tbx import TBX_NS, XML_LANG, tbx_document, validation_errors, write_tbx
 
 HERE = Path(__file__).parent
 SMALL = HERE / "fixtures" / "exports"

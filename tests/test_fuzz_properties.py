@@ -35,11 +35,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser as MystParser
 
-from glossary.core.pipeline import build_glossary
-from glossary.core.slug import assign_slugs
-import glossary
+from glossweave.core.pipeline import build_glossary
+from glossweave.core.slug import assign_slugs
+import glossweave
 from fuzz.inert import term_ref_stub, unsafe_nodes
-from glossary.site.safety import escape_inline, render_markdown
+from glossweave.site.safety import escape_inline, render_markdown
 
 DEADLINE = settings(deadline=timedelta(seconds=10), max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 
@@ -161,7 +161,7 @@ def test_atheris_target_finds_nothing_in_bounded_time(tmp_path):
     done = subprocess.run(
         [sys.executable, str(Path(__file__).parent / "fuzz" / "fuzz_pipeline.py"), f"-max_total_time={FUZZ_SECONDS}", f"-seed={FUZZ_SEED}",
          "-timeout=10", "-rss_limit_mb=2048", "-max_len=8192", f"-artifact_prefix={tmp_path}/", str(seeds)],
-        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(Path(glossary.__file__).parents[1])},
+        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(Path(glossweave.__file__).parents[1])},
     )
     summary = re.search(r"Done (\d+) runs in (\d+) second", done.stderr)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from glossary.core.inventory import lost_by_loader
-from glossary.core.pipeline import build_glossary
+from glossweave.core.inventory import lost_by_loader
+from glossweave.core.pipeline import build_glossary
 
 
 @pytest.mark.parametrize("name", ["top k 5 sampling", "adaptive kernel 915", "resnet block 50", "a b -3 c"])

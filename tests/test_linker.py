@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from glossary.core.linker import HeldName, HoldReason, Linker, LinkRules, measure_throughput
-from glossary.core.model import Block, BlockKind
+from glossweave.core.linker import HeldName, HoldReason, Linker, LinkRules, measure_throughput
+from glossweave.core.model import Block, BlockKind
 
 NAMES = {
     "gpu": "gpu",

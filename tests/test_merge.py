@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from corpus_paths import fixture_text
 
-from glossary.core.merge import near_synonyms
-from glossary.core.model import Source
-from glossary.core.pipeline import build_glossary
+from glossweave.core.merge import near_synonyms
+from glossweave.core.model import Source
+from glossweave.core.pipeline import build_glossary
 
 
 def build(make_corpus, *names):

@@ -7,10 +7,10 @@ import re
 import pytest
 from corpus_paths import FIXTURE_DUMPS
 
-from glossary.core.headers import category_label, category_vocabulary, parse_header
-from glossary.core.model import BlockKind, Entry, Report
-from glossary.core.normalize import display_name_for, normalize_entry
-from glossary.core.reader import read_dump
+from glossweave.core.headers import category_label, category_vocabulary, parse_header
+from glossweave.core.model import BlockKind, Entry, Report
+from glossweave.core.normalize import display_name_for, normalize_entry
+from glossweave.core.reader import read_dump
 
 
 def normalized(name: str) -> list[Entry]:
@@ -117,7 +117,7 @@ def test_money_stays_text_and_math_stays_math():
 
 
 def test_header_with_no_body_is_rejected_with_a_reason():
-    from glossary.core.model import Layout, RawEntry, Source
+    from glossweave.core.model import Layout, RawEntry, Source
 
     raw = RawEntry(Source("f.txt", 3), "orphan, cat", [], 4, Layout.LINES)
     result = normalize_entry(raw, set(), Report())
@@ -130,7 +130,7 @@ def test_summary_is_one_plain_line():
 
 
 def test_code_holding_backtick_fences_cannot_close_its_own_block():
-    from glossary.core.blocks import Line, restore_blocks
+    from glossweave.core.blocks import Line, restore_blocks
 
     lines = [Line(1, "~~~"), Line(2, "```"), Line(3, "$\\input{/etc/passwd}$"), Line(4, "~~~")]
     (block,) = restore_blocks(lines, "f.txt", Report())

@@ -9,13 +9,13 @@ import jsonschema
 import pytest
 from corpus_paths import CORPUS
 
-from glossary.core import texcheck
-from glossary.core.blocks import unflatten
-from glossary.core.headers import category_vocabulary
-from glossary.core.model import BlockKind, Layout, Report
-from glossary.core.pipeline import _pack, _unpack, build_glossary, normalize_entries, read_dumps
-from glossary.core.texmath import bare_command_words, iter_math
-from glossary.export.jsonexport import SCHEMA_PATH, glossary_document
+from glossweave.core import texcheck
+from glossweave.core.blocks import unflatten
+from glossweave.core.headers import category_vocabulary
+from glossweave.core.model import BlockKind, Layout, Report
+from glossweave.core.pipeline import _pack, _unpack, build_glossary, normalize_entries, read_dumps
+from glossweave.core.texmath import bare_command_words, iter_math
+from glossweave.export.jsonexport import SCHEMA_PATH, glossary_document
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_schema_rejects_a_broken_export(corpus_glossary):
 
 def test_flattened_page_restores_to_the_blocks_of_its_line_dump_twins(corpus_glossary):
     """Fidelity: every scraped entry with a line-dump twin restores block for block."""
-    from glossary.core.merge import fingerprint
+    from glossweave.core.merge import fingerprint
 
     twins = 0
     mismatches = []
@@ -123,10 +123,10 @@ _ENTRIES = {}
 def _entry_at(source):
     """The normalized entry read at `source` (normalized again, outside the merge)."""
     if not _ENTRIES:
-        from glossary.core.headers import category_vocabulary
-        from glossary.core.model import Report
-        from glossary.core.normalize import normalize_entry
-        from glossary.core.reader import read_dump
+        from glossweave.core.headers import category_vocabulary
+        from glossweave.core.model import Report
+        from glossweave.core.normalize import normalize_entry
+        from glossweave.core.reader import read_dump
 
         raws = [raw for path in sorted(CORPUS.glob("*.txt")) for raw in read_dump(path, Report())]
         vocabulary = category_vocabulary(raw.header for raw in raws)
@@ -211,7 +211,7 @@ def test_unflatten_keeps_every_character_of_prose():
     ],
 )
 def test_only_aliases_that_are_forms_of_the_name_auto_link(alias, term, related):
-    from glossary.core.pipeline import is_form_of
+    from glossweave.core.pipeline import is_form_of
 
     assert is_form_of(alias, term) is related
 

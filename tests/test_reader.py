@@ -8,8 +8,8 @@ from corpus_paths import FIXTURE_DUMPS, fixture_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossary.core.model import Layout, Report, Severity
-from glossary.core.reader import read_dump, split_entries
+from glossweave.core.model import Layout, Report, Severity
+from glossweave.core.reader import read_dump, split_entries
 
 
 def read(name: str) -> tuple[list, Report]:

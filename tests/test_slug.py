@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from glossary.core.slug import assign_slugs, base_slug
+from glossweave.core.slug import assign_slugs, base_slug
 
 
 def test_readable_slugs():

@@ -1,4 +1,4 @@
-"""MathJax validation (glossary.core.texcheck), and every formula of the real corpus."""
+"""MathJax validation (glossweave.core.texcheck), and every formula of the real corpus."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from glossary.core import texcheck
-from glossary.core.model import Report, Source
-from glossary.core.texmath import bare_command_words, iter_math, join_split_escapes, repair_text
+from glossweave.core import texcheck
+from glossweave.core.model import Report, Source
+from glossweave.core.texmath import bare_command_words, iter_math, join_split_escapes, repair_text
 
 CORPUS = sorted((Path(__file__).parents[1] / "docs" / "corpus").glob("*.txt"))
 

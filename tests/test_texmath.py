@@ -1,4 +1,4 @@
-"""Math repair, money and the whitelist (glossary.core.texmath / texcommands)."""
+"""Math repair, money and the whitelist (glossweave.core.texmath / texcommands)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossary.core import texcommands
-from glossary.core.model import Report, Severity, Source
-from glossary.core.texmath import (
+from glossweave.core import texcommands
+from glossweave.core.model import Report, Severity, Source
+from glossweave.core.texmath import (
     bare_command_words,
     iter_math,
     join_split_escapes,

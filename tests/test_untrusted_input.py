@@ -14,10 +14,10 @@ import re
 
 import pytest
 
-from glossary.cli import main as cli_main
-from glossary.core.pipeline import build_glossary
-from glossary.core.reader import MAX_ENTRY_CHARS, MAX_ENTRY_LINES
-from glossary.core.slug import MAX_SLUG_CHARS
+from glossweave.cli import main as cli_main
+from glossweave.core.pipeline import build_glossary
+from glossweave.core.reader import MAX_ENTRY_CHARS, MAX_ENTRY_LINES
+from glossweave.core.slug import MAX_SLUG_CHARS
 
 GOOD = (
     "gpu, graphics processing unit, hardware\n"
@@ -184,7 +184,7 @@ def test_non_latin_names_get_stable_distinct_ascii_slugs(fresh_corpus):
 
 def test_a_very_long_non_latin_name_gets_a_slug_short_enough_for_a_file_name(fresh_corpus, tmp_path):
     """120 CJK characters spell out to 720 slug characters: too long for `terms/<slug>.term.json`."""
-    from glossary.site.emit import emit_site
+    from glossweave.site.emit import emit_site
 
     long_names = ["注意" * 60, "注意" * 59 + "机制"]
     glossary = build_glossary(fresh_corpus({BAD: "".join(entry(name) for name in long_names)}))

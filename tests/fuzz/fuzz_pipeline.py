@@ -24,9 +24,9 @@ from pathlib import Path
 
 import atheris
 
-with atheris.instrument_imports(include=["glossary"]):
-    from glossary.core.pipeline import build_glossary
-    from glossary.site.safety import render_markdown
+with atheris.instrument_imports(include=["glossweave"]):
+    from glossweave.core.pipeline import build_glossary
+    from glossweave.site.safety import render_markdown
 
 from inert import term_ref_stub, unsafe_nodes
 

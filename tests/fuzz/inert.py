@@ -1,7 +1,7 @@
 """What "inert" means for a rendered definition: the check both fuzzers share.
 
 The site renders corpus Markdown to docutils nodes through a whitelist
-(glossary.site.safety).  `unsafe_nodes` lists every way such output could do
+(glossweave.site.safety).  `unsafe_nodes` lists every way such output could do
 more than show text: a node type outside the whitelist (raw, include, pending
 directives…), a link to anything but http(s) or a relative address, math that
 hands TeX able to read, write or redefine to MathJax or LaTeX, or a link

@@ -6,7 +6,7 @@ tests/ has a conftest of its own.
 
 from __future__ import annotations
 
-from glossary.core.model import (
+from glossweave.core.model import (
     Block,
     BlockKind,
     Entry,

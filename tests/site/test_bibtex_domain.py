@@ -15,8 +15,8 @@ import pytest
 from pybtex.style.formatting import BaseStyle
 from sphinxcontrib.bibtex.domain import BibtexDomain, get_docnames
 
-from glossary.site import bibliography
-from glossary.site.bibtex_domain import IndexedBibtexDomain
+from glossweave.site import bibliography
+from glossweave.site.bibtex_domain import IndexedBibtexDomain
 
 ROOT = Path(__file__).parents[1] / "roots" / "test-bibliography"
 BOTH_WORKS = """ensemble distillation, training

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from corpus_paths import CORPUS
-from glossary.core.pipeline import build_glossary
-from glossary.core.texmath import iter_math
+from glossweave.core.pipeline import build_glossary
+from glossweave.core.texmath import iter_math
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -1,12 +1,12 @@
-"""The book's pages (glossary.site.emit): what LaTeX and the ePub read, and the site does not."""
+"""The book's pages (glossweave.site.emit): what LaTeX and the ePub read, and the site does not."""
 
 from __future__ import annotations
 
 import json
 
-from glossary.core.citations import BibEntry, Bibliography
-from glossary.site.emit import site_pages
-from handmade import glossary, sense, term
+from glossweave.core.citations import BibEntry, Bibliography
+from glossweave.site.emit import site_pages
+from handmade import glossweave, sense, term
 
 
 def small():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from handmade import glossary, sense, term
+from handmade import glossweave, sense, term
 
-from glossary.site.emit import emit_site, letter_key
+from glossweave.site.emit import emit_site, letter_key
 
 
 def corpus(gpu_text: str = "**GPU** is a parallel processor.", llm_text: str = "A model trained on a GPU."):

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from glossary.cli import main as cli_main
+from glossweave.cli import main as cli_main
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sphinx.util.inventory import InventoryFile
 
-from glossary.core.inventory import lost_by_loader
+from glossweave.core.inventory import lost_by_loader
 
 TESTS = Path(__file__).parents[1]
 CONSUMER = TESTS / "consumer"

@@ -6,7 +6,7 @@ import gc
 import shutil
 from pathlib import Path
 
-from glossary.site import memory
+from glossweave.site import memory
 
 ROOTS = Path(__file__).parents[1] / "roots"
 

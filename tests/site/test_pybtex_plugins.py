@@ -5,7 +5,7 @@ from __future__ import annotations
 import pybtex.plugin
 import pytest
 
-from glossary.site.bibliography import register_pybtex_plugins
+from glossweave.site.bibliography import register_pybtex_plugins
 
 
 def test_registered_plugins_are_found_without_an_entry_point_scan(monkeypatch):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from docutils import nodes
 
-from glossary.core.model import LinkSpan
-from glossary.site.safety import escape_inline, mark_links, render_markdown, safe_url
+from glossweave.core.model import LinkSpan
+from glossweave.site.safety import escape_inline, mark_links, render_markdown, safe_url
 
 
 def render(markdown: str, links=()) -> nodes.container:

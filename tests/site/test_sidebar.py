@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glossary.site.sidebar import NAVIGATION, _skip_unshown_navigation
+from glossweave.site.sidebar import NAVIGATION, _skip_unshown_navigation
 
 
 def _context(sidebars: list[str]) -> dict:

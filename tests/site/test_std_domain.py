@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sphinx.domains.std import StandardDomain
 
-from glossary.site.std_domain import IndexedStandardDomain
+from glossweave.site.std_domain import IndexedStandardDomain
 
 ROOTS = Path(__file__).parents[1] / "roots"
 

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-import glossary
+import glossweave
 
-REPO = Path(glossary.__file__).resolve().parents[2]
-extensions = ["glossary", "sphinxcontrib.bibtex"]
+REPO = Path(glossweave.__file__).resolve().parents[2]
+extensions = ["glossweave", "sphinxcontrib.bibtex"]
 glossary_corpus = "corpus"
 glossary_site_name = "Bibliography Test"
 glossary_node_modules = str(REPO / "node_modules")

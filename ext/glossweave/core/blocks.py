@@ -1,0 +1,431 @@
+"""Restore Markdown block structure in both layouts.
+
+Line dumps have no blank lines, so every line would run into one paragraph.
+`restore_blocks` reads the lines the way their author meant them: a bold line
+standing alone is a heading, `- `/`•` lines a bullet list, `1.` lines an
+ordered list, `|` lines a table sized by its separator row, fences a code
+block, and any other line a paragraph of its own.
+
+The scraped page flattened each body onto one line.  `unflatten` puts the line
+breaks back where a line dump would have them, so both layouts then share the
+same block builder and a flattened copy restores to the same blocks as its
+line-structured twin (the fidelity test measures this).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from glossweave.core.model import Block, BlockKind, Report, Severity, Source
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)")
+_BULLET = re.compile(r"^(\s*)(?:[-*+]|•)\s+(.*)$")
+_ORDERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(.*)$")
+_TABLE_ROW = re.compile(r"^\s*\|")
+_SEPARATOR_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
+_BOLD_LINE = re.compile(r"^\*\*[^*]+\*\*:?$")
+#: A plain short line such as `Overview` or `Sources` acts as a section heading.
+_PLAIN_HEADING = re.compile(r"^[A-Z][\w()'&/ -]{0,58}[\w)]$")
+
+#: A line of unfenced code: imports, definitions, assignments, calls, shell commands.
+_CODE_LINE = re.compile(
+    r"""^(?:from\s+[\w.]+\s+import\s|\"{3}|'{3}|import\s+[\w.]+|def\s+\w+\(|class\s+\w+[(:]|return\b|@\w+"""
+    r"""|\w[\w.\[\]"']*\s*[-+*/]?=\s*\S|[\w.]+\(.*\)\s*$|[)\]}]+[,;]?\s*$"""
+    r"""|(?:git|docker|pip|python|npm|kubectl|cd|lakectl|spark-submit|curl)\s)"""
+)
+_SHELL = re.compile(r"^(?:git|docker|pip|npm|kubectl|cd|lakectl|spark-submit|curl)\s")
+
+#: Tables wider or longer than this are cut and reported, never silently.
+MAX_TABLE_COLUMNS = 30
+
+
+@dataclass
+class Line:
+    """A body line and the dump line it came from."""
+
+    number: int
+    text: str
+
+
+def restore_blocks(lines: list[Line], file: str, report: Report) -> list[Block]:
+    """Group body lines into Markdown blocks (see module docstring)."""
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        text = line.text.rstrip()
+        if not text.strip():
+            index += 1
+            continue
+        fence = _FENCE.match(text)
+        if fence:
+            index = _take_code(lines, index, fence, blocks, file, report)
+        elif _TABLE_ROW.match(text):
+            index = _take_table(lines, index, blocks, file, report)
+        elif _BULLET.match(text) or _ORDERED.match(text):
+            index = _take_list(lines, index, blocks)
+        elif looks_like_code(text) and index + 1 < len(lines) and looks_like_code(lines[index + 1].text):
+            index = _take_unfenced_code(lines, index, blocks)
+        else:
+            kind = BlockKind.HEADING if _is_heading(lines, index) else BlockKind.PARAGRAPH
+            content = text.strip()
+            if kind is BlockKind.HEADING and not content.startswith("**"):
+                content = f"**{content}**"
+            blocks.append(Block(kind, [content], line.number))
+            index += 1
+    return blocks
+
+
+def looks_like_code(text: str) -> bool:
+    """Does this line (or flattened run) start like program code rather than prose?"""
+    return bool(_CODE_LINE.match(text.strip()))
+
+
+def guess_language(code: str) -> str:
+    """A fence info string for unfenced code: only ever a plain language name."""
+    if _SHELL.match(code.strip()):
+        return "bash"
+    return "python" if re.search(r"\b(?:import|def|return)\b", code) else ""
+
+
+def code_block(language: str, body: list[str], line: int) -> Block:
+    """A fenced code block whose fence no line of the code can close.
+
+    CommonMark closes a fence at the first line of as many backticks, so a body
+    holding ``` (a mismatched `~~~` fence, or hostile input) would end the block
+    early and the rest would be read as Markdown — math and all.
+    """
+    longest = max((len(run) for text in body for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Block(BlockKind.CODE, [f"{fence}{language}", *body, fence], line)
+
+
+def _take_unfenced_code(lines: list[Line], start: int, blocks: list[Block]) -> int:
+    """A run of code lines with no fence: keep it together, brackets decide where it ends."""
+    index, depth, body = start, 0, []
+    while index < len(lines):
+        text = lines[index].text.rstrip()
+        if not text.strip() or (depth <= 0 and not (looks_like_code(text) or text.lstrip().startswith("#"))):
+            break
+        body.append(text)
+        depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+        index += 1
+    blocks.append(code_block(guess_language(body[0]), body, lines[start].number))
+    return index
+
+
+def _is_heading(lines: list[Line], index: int) -> bool:
+    text = lines[index].text.strip()
+    if _BOLD_LINE.match(text):
+        return True
+    following = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
+    return bool(following) and bool(_PLAIN_HEADING.match(text)) and len(text.split()) <= 6
+
+
+def _take_code(lines: list[Line], start: int, fence: re.Match[str], blocks: list[Block], file: str, report: Report) -> int:
+    marker, language = fence.group(1), fence.group(2)
+    body: list[str] = []
+    index = start + 1
+    while index < len(lines) and not lines[index].text.strip().startswith(marker):
+        body.append(lines[index].text.rstrip())
+        index += 1
+    if index == len(lines):
+        report.add(Severity.WARNING, "unclosed-fence", "code fence never closed; closed at end of entry", Source(file, lines[start].number))
+    else:
+        index += 1
+    blocks.append(code_block(language, body, lines[start].number))
+    return index
+
+
+def split_cells(row: str) -> list[str]:
+    """Cells of a `| a | b |` row; a `\\|` inside a cell is not a separator."""
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row)]
+
+
+def _take_table(lines: list[Line], start: int, blocks: list[Block], file: str, report: Report) -> int:
+    index = start
+    rows: list[list[str]] = []
+    while index < len(lines) and _TABLE_ROW.match(lines[index].text):
+        rows.append(split_cells(lines[index].text))
+        index += 1
+    separator_at = next(
+        (i for i, row in enumerate(rows) if row and all(_SEPARATOR_CELL.match(cell) for cell in row)), None
+    )
+    where = Source(file, lines[start].number)
+    if separator_at is None:
+        # No separator row: not a table the author finished; keep the text as a paragraph.
+        report.add(Severity.WARNING, "table-no-separator", "table without a separator row kept as text", where)
+        text = " ".join(lines[i].text.strip() for i in range(start, index))
+        blocks.append(Block(BlockKind.PARAGRAPH, [text], where.line))
+        return index
+    width = len(rows[separator_at])
+    if width > MAX_TABLE_COLUMNS:
+        report.add(Severity.WARNING, "table-too-wide", f"table has {width} columns; cut to {MAX_TABLE_COLUMNS}", where)
+        width = MAX_TABLE_COLUMNS
+    header = rows[:separator_at] or [[""] * width]
+    body = rows[separator_at + 1 :]
+    shaped = []
+    for row in header[-1:] + body:
+        if len(row) > width:
+            report.add(Severity.WARNING, "table-row-width", f"table row has {len(row)} cells, table has {width}; extra cells joined", where)
+            row = row[: width - 1] + [" ".join(row[width - 1 :])]
+        shaped.append(row + [""] * (width - len(row)))
+    out = ["| " + " | ".join(shaped[0]) + " |", "|" + "|".join(["---"] * width) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in shaped[1:]]
+    blocks.append(Block(BlockKind.TABLE, out, where.line))
+    return index
+
+
+def _take_list(lines: list[Line], start: int, blocks: list[Block]) -> int:
+    first = lines[start].text
+    kind = BlockKind.ORDERED_LIST if _ORDERED.match(first) and not _BULLET.match(first) else BlockKind.BULLET_LIST
+    items: list[str] = []
+    index = start
+    while index < len(lines):
+        text = lines[index].text.rstrip()
+        bullet = _BULLET.match(text)
+        if bullet:
+            depth = 1 if bullet.group(1) or (kind is BlockKind.ORDERED_LIST) else 0
+            if depth == 0 and kind is BlockKind.ORDERED_LIST:
+                break
+            items.append("   " * depth + "- " + bullet.group(2).strip())
+        elif ordered := _ORDERED.match(text):
+            if kind is BlockKind.BULLET_LIST and not ordered.group(1):
+                break
+            depth = 1 if kind is BlockKind.BULLET_LIST else 0
+            items.append("   " * depth + f"{ordered.group(2)}. " + ordered.group(3).strip())
+        else:
+            break
+        index += 1
+    blocks.append(Block(kind, items, lines[start].number))
+    return index
+
+
+# --- the scraped layout --------------------------------------------------------------
+
+#: Fenced code and display math stand on lines of their own in a line dump.  (Both
+#: branches open with a literal, so `re` scans for "`" and "$" alone.)
+_STANDALONE = re.compile(r"```(?P<language>[\w+-]*)\s(?P<code>.*?)```|(?P<display>\$\$(?<!\$\$\$)(?=[^$\s])[^$]+?\$\$(?!\$))", re.S)
+_TABLE_SEPARATOR = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+
+
+def unflatten(text: str, names: list[str]) -> list[str]:
+    """Split one flattened body line back into the lines of a line dump.
+
+    `names` are the entry's own names (display name, term): a sentence that
+    opens with one of them followed by `is`/`are` after a list is the closing
+    summary paragraph.
+    """
+    out: list[str] = []
+    position = 0
+    for block in _STANDALONE.finditer(text):
+        out += _split_prose(text[position : block.start()], names)
+        if block.group("display"):
+            out.append(block.group("display"))
+        else:
+            out += [f"```{block.group('language')}", block.group("code").strip(), "```"]
+        position = block.end()
+    out += _split_prose(text[position:], names)
+    return [line for line in out if line.strip()]
+
+
+def _split_prose(text: str, names: list[str]) -> list[str]:
+    out: list[str] = []
+    position = 0
+    for separator in _TABLE_SEPARATOR.finditer(text):
+        width = separator.group(0).count("|") - 1
+        table_start = _table_header_start(text, separator.start(), width, floor=position)
+        if table_start is None:
+            continue
+        out += _split_blocks(text[position:table_start], names)
+        rows, end = _table_rows(text, table_start, width)
+        out += rows
+        position = end
+    out += _split_blocks(text[position:], names)
+    return out
+
+
+def _table_header_start(text: str, separator_start: int, width: int, floor: int) -> int | None:
+    """Index of the `|` opening the header row that precedes a separator row."""
+    pipes_needed = width + 1
+    index = separator_start - 1
+    while index >= floor and text[index] == " ":
+        index -= 1
+    seen = 0
+    while index >= floor:
+        if text[index] == "|" and (index == 0 or text[index - 1] != "\\"):
+            seen += 1
+            if seen == pipes_needed:
+                return index
+        index -= 1
+    return None
+
+
+def _table_rows(text: str, start: int, width: int) -> tuple[list[str], int]:
+    """Cut `| a | b | |---|---| | c | d |` into rows of `width` cells."""
+    rows: list[str] = []
+    index = start
+    while index < len(text) and text[index] == "|":
+        pipes, cursor = 0, index
+        while cursor < len(text) and pipes < width + 1:
+            if text[cursor] == "|" and (cursor == 0 or text[cursor - 1] != "\\"):
+                pipes += 1
+            cursor += 1
+        if pipes < width + 1:
+            # A short last row: keep it, the table builder pads it.
+            rows.append(text[index:].strip())
+            return rows, len(text)
+        rows.append(text[index:cursor].strip())
+        index = cursor
+        while index < len(text) and text[index] == " ":
+            index += 1
+    return rows, index
+
+
+# A block boundary inside a flattened line: what follows the space.  The
+# pattern opens with the space itself (lookbehinds after it) so that `re`
+# skips from space to space instead of trying every position.
+_BOUNDARY = re.compile(
+    r" (?:(?<=\S )(?="
+    r"\*\*[^*]{1,160}\*\*"  # bold heading or bold-led paragraph
+    r"|- (?=\S)"  # bullet
+    r"|• "  # bullet
+    r"|\d{1,2}\. (?=\S)"  # ordered item
+    r")"
+    r"|(?<=\*\* )(?=[^\s*-])|(?<=\*\*: )(?=\S))"  # text after a bold heading
+)
+#: A bold phrase followed straight by a list, table or code is a heading.
+_HEADING_AHEAD = re.compile(r"\*\*[A-Z][^*]{1,160}\*\*:? (?:- |• |\d{1,2}\. |\||```)")
+_MATH_PAIR = re.compile(r"(?<!\\)\$[^$]{1,300}?(?<!\\)\$")
+
+
+def _split_blocks(text: str, names: list[str]) -> list[str]:
+    text = text.strip()
+    if not text:
+        return []
+    protected = [m.span() for m in _MATH_PAIR.finditer(text)]
+    cuts = [m for m in _BOUNDARY.finditer(text) if not _inside(protected, m.start())]
+    if " is **" in text or " are **" in text:  # in every closing summary, and in few other bodies
+        cuts += [m for m in _closing_summaries(text, names) if not _inside(protected, m.start())]
+        final = _final_summary(text)
+        if final and not _inside(protected, final.start()):
+            cuts.append(final)
+    cuts.sort(key=lambda m: m.start())
+    pieces: list[str] = []
+    start = 0
+    in_list: str | None = None  # "-" or the last ordered number seen
+    for match in cuts:
+        if match.start() < start:
+            continue
+        cut = match.end()
+        before = text[start : match.start()].rstrip()
+        rest = text[cut:]
+        kind = _boundary_kind(before, rest) if match.re is _BOUNDARY else "summary"
+        if kind != "summary" and not _accept_boundary(kind, before, rest, in_list):
+            continue
+        pieces.append(before)
+        start = cut
+        if kind == "bullet":
+            in_list = in_list if in_list and in_list.isdigit() and before.endswith(":") else "-"
+        elif kind == "ordered":
+            in_list = rest.split(".", 1)[0]
+        elif kind != "bullet" and not (kind == "bold" and in_list and _BOLD_LINE.match(before) is None):
+            in_list = None
+    pieces.append(text[start:].strip())
+    out: list[str] = []
+    for index, piece in enumerate(pieces):
+        if piece and index and _BOLD_LINE.match(pieces[index - 1]) and looks_like_code(piece):
+            out += [f"```{guess_language(piece)}", piece, "```"]
+        elif piece:
+            out.append(piece)
+    return out
+
+
+def _boundary_kind(before: str, rest: str) -> str:
+    if rest.startswith(("- ", "• ")):
+        return "bullet"
+    if rest.startswith("**"):
+        return "bold"
+    if _ORDERED.match(rest):
+        return "ordered"
+    return "text"
+
+
+def _accept_boundary(kind: str, before: str, rest: str, in_list: str | None) -> bool:
+    """Is this space really a line break of the original?  (Prose uses `-` and `1.` too.)
+
+    `before` is the text since the last accepted break.  A bullet or a first
+    ordered item needs a finished sentence or a heading before it; this keeps
+    the dash in `**Kaizen** is **…** - It builds…` as prose.
+    """
+    after_heading = _BOLD_LINE.match(before) is not None
+    ends_sentence = before.endswith((".", ":", "?", "!", ")"))
+    if kind == "text":
+        if before.endswith(":"):
+            return after_heading and looks_like_code(rest)
+        return after_heading and (rest[:1].isupper() or rest[:1].isdigit())
+    if kind == "bold":
+        return ends_sentence or after_heading or _HEADING_AHEAD.match(rest) is not None
+    if kind == "bullet":
+        if rest[2:3].islower() or before.count("(") > before.count(")"):
+            return False  # `(1 - ε)`, `x - y`: a minus, not a bullet
+        return bool(in_list) or ends_sentence or after_heading
+    number = int(rest.split(".", 1)[0])
+    if in_list and in_list.isdigit():
+        return number == int(in_list) + 1
+    return number == 1 and (ends_sentence or after_heading)
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Is `position` strictly inside one of `spans` (sorted, disjoint)?  A bisection, not a scan."""
+    index = bisect.bisect_left(spans, (position,)) - 1
+    return index >= 0 and position < spans[index][1] and spans[index][0] < position
+
+
+#: A space after a finished sentence: where a glued closing paragraph may start.
+_SENTENCE_GAP = re.compile(r"(?<=[.!?)]) ")
+#: The closing `Name is **…**` of an entry whose name is any short capitalised phrase.
+_CAPITALISED_SUMMARY = re.compile(r"[A-Z][\w()/-]*(?: [\w()/-]+){0,6} (?:is|are) \*\*")
+
+
+def _closing_summaries(text: str, names: list[str]) -> list[re.Match[str]]:
+    """The closing `Name is **…**` paragraph starts after a sentence, wherever it was glued.
+
+    The name is the entry's own, or any short capitalised phrase (`LLM pre-training is
+    **…**` closes `large language model pretraining`).  The gaps are found by
+    one fixed pattern and the names compared as strings: a pattern built from
+    each entry's names would be compiled afresh for every entry.
+    """
+    openers = tuple(f"{name} {verb} **" for name in names if name for verb in ("is", "are"))
+    return [
+        gap
+        for gap in _SENTENCE_GAP.finditer(text)
+        if text.startswith(openers, gap.end()) or _CAPITALISED_SUMMARY.match(text, gap.end())
+    ]
+
+
+_LOOSE_SUMMARY = re.compile(r" (?<=\S )(?=[A-Z][\w()/-]*(?: [\w()/-]+){0,6}( (?:is|are) \*\*))")
+
+
+def _final_summary(text: str) -> re.Match[str] | None:
+    """The closing paragraph glued to an unfinished last list item: `…intervention LLM pre-training is **…**`.
+
+    Only the last `X is **…**` of the text qualifies, only after a list, and
+    the longest capitalised name before its verb is taken.
+    """
+    matches = list(_LOOSE_SUMMARY.finditer(text))
+    if not matches or " - " not in text[: matches[-1].start()]:
+        return None
+    verb = matches[-1].start(1)
+    last = min((m for m in matches if m.start(1) == verb), key=lambda m: m.start())
+    tail = text[verb:]
+    if " - **" in tail or _HEADING_AHEAD.search(tail):
+        return None
+    return last

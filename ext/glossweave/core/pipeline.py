@@ -1,0 +1,268 @@
+"""The whole core pipeline in one call: read → normalize → merge → link.
+
+Reading and normalizing are the expensive stages and depend only on one dump
+(plus the corpus-wide category vocabulary), so their result is cached per dump,
+keyed by the dump's bytes: an incremental build re-parses only dumps that
+changed.  Merging and linking always run over the whole corpus, since one new
+entry can change any term's senses, aliases or links.
+
+Normalizing dumps and linking terms are independent units of work, so on a
+large corpus they are spread over forked processes (`glossweave.core.workers`);
+merging, which needs every entry at once, stays in this process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from glossweave.core.headers import category_vocabulary
+from glossweave.core.inventory import report_unreachable_names
+from glossweave.core.linker import Linker, LinkRules
+from glossweave.core.merge import merge_entries
+from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Term
+from glossweave.core.normalize import normalize_entry
+from glossweave.core.reader import read_dump
+from glossweave.core.workers import available_cpus, collector_paused, fork_map
+
+_LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
+
+#: Bump when a change to reading or normalizing must invalidate cached dumps.
+CACHE_VERSION = 4
+
+
+#: Below this many entries the pipeline runs in one process: forking costs more than it saves.
+PARALLEL_MIN_ENTRIES = 2000
+
+
+@dataclass
+class _Normalized:
+    """What normalizing one dump produced; the unit of caching."""
+
+    entries: list[Entry]
+    rejected: list[Rejection]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class _Dump:
+    """One dump as read: its raw entries, and the digest of its bytes (the cache key).
+
+    The bytes themselves are not kept: at 64,000 entries they would hold on to
+    180 MB for the whole run.
+    """
+
+    path: Path
+    digest: str
+    raws: list[RawEntry]
+
+
+def dump_files(corpus_dir: Path) -> list[Path]:
+    """Every `*.txt` dump of the corpus, in sorted order."""
+    return sorted(path for path in corpus_dir.glob("*.txt") if path.is_file())
+
+
+def build_glossary(
+    corpus_dir: Path, rules: LinkRules | None = None, cache_dir: Path | None = None, workers: int | None = None
+) -> Glossary:
+    """Run the pipeline over every dump in `corpus_dir`.
+
+    `workers` processes normalize dumps and link terms (see `glossweave.core.workers`);
+    by default every available CPU once the corpus is large enough to repay the forks.
+    The result does not depend on it.
+    """
+    with collector_paused():
+        return _build(corpus_dir, rules, cache_dir, workers)
+
+
+def _build(corpus_dir: Path, rules: LinkRules | None, cache_dir: Path | None, workers: int | None) -> Glossary:
+    report = Report()
+    dumps = read_dumps(corpus_dir, report)
+    if workers is None:
+        large = sum(len(dump.raws) for dump in dumps) >= PARALLEL_MIN_ENTRIES
+        workers = available_cpus() if large else 1
+    vocabulary = category_vocabulary(raw.header for dump in dumps for raw in dump.raws)
+    entries: list[Entry] = []
+    for result in normalize_dumps(dumps, vocabulary, cache_dir, workers):
+        entries += result.entries
+        report.rejected += result.rejected
+        report.diagnostics += result.diagnostics
+    terms = merge_entries(entries, report)
+    report_unreachable_names(terms, report)
+    linker = link_terms(terms, rules, workers)
+    report.held_names = [str(held) for held in linker.held] + link_names(terms)[1]
+    return Glossary(terms=terms, report=report)
+
+
+def read_dumps(corpus_dir: Path, report: Report) -> list[_Dump]:
+    """Split every dump into raw entries (the read stage)."""
+    dumps = []
+    for path in dump_files(corpus_dir):
+        data = path.read_bytes()
+        dumps.append(_Dump(path, hashlib.sha256(data).hexdigest(), read_dump(path, report, data)))
+    return dumps
+
+
+def normalize_dumps(dumps: list[_Dump], vocabulary: set[str], cache_dir: Path | None, workers: int) -> list[_Normalized]:
+    """Normalize every dump, in order: cached results are loaded here, the rest run in `workers` processes."""
+    salt = f"{CACHE_VERSION}\n" + "\n".join(sorted(vocabulary))
+    cached = {index: _cache_file(dump, salt, cache_dir) for index, dump in enumerate(dumps)}
+    results: dict[int, _Normalized] = {}
+    for index, path in cached.items():
+        if path and path.exists():
+            with path.open("rb") as handle:
+                results[index] = pickle.load(handle)
+    todo = [index for index in range(len(dumps)) if index not in results]
+    shared = (dumps, vocabulary, cached)
+    for index, packed in zip(todo, fork_map(_normalize_dump, shared, todo, workers), strict=True):
+        results[index] = _unpack(packed, dumps[index].raws)
+    return [results[index] for index in range(len(dumps))]
+
+
+def _cache_file(dump: _Dump, salt: str, cache_dir: Path | None) -> Path | None:
+    """Where the result for these exact bytes (and this vocabulary) is cached."""
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{dump.digest}\n{salt}".encode()).hexdigest()[:20]
+    return cache_dir / f"{dump.path.stem}-{key}.pickle"
+
+
+def _normalize_dump(shared: tuple[list[_Dump], set[str], dict[int, Path | None]], index: int) -> bytes:
+    """Normalize one dump and cache the result (runs in a worker when there are several); see `_pack`."""
+    dumps, vocabulary, cached = shared
+    dump, target = dumps[index], cached[index]
+    result = normalize_entries(dump.raws, vocabulary)
+    if target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(f"{dump.path.stem}-*.pickle"):
+            stale.unlink()
+        with target.open("wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return _pack(result, dump.raws)
+
+
+def _pack(result: _Normalized, raws: list[RawEntry]) -> bytes:
+    """Pickle `result`, with each raw entry and each copy of a raw body line as its place in `_shared`.
+
+    The main process read the raw entries itself, so sending them back from a
+    worker would copy half the corpus's text through a pipe and keep it twice.
+    Most block lines of a line dump are its body lines, as they were or
+    rebuilt equal (`- item`): sent as positions they cost nothing to pickle
+    and are the raw entry's own strings once unpacked.
+    """
+    shared = _shared(raws)
+    entries = {id(raw): position for position, raw in enumerate(raws)}
+    lines = {line: position for position, line in enumerate(shared) if position >= len(raws)}
+
+    def position_of(obj: object) -> int | None:
+        kind = type(obj)
+        if kind is str:
+            return lines.get(obj)  # type: ignore[call-overload]
+        return entries.get(id(obj)) if kind is RawEntry else None
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = position_of  # type: ignore[method-assign]
+    pickler.dump(result)
+    return buffer.getvalue()
+
+
+def _unpack(packed: bytes, raws: list[RawEntry]) -> _Normalized:
+    """`_pack`'s result, its entries and lines those of `raws`."""
+    unpickler = pickle.Unpickler(io.BytesIO(packed))
+    unpickler.persistent_load = _shared(raws).__getitem__  # type: ignore[method-assign]
+    return unpickler.load()
+
+
+def _shared(raws: list[RawEntry]) -> list[RawEntry | str]:
+    """What both sides of `_pack` hold, by position: the raw entries, then every body line in order."""
+    return [*raws, *itertools.chain.from_iterable(raw.body for raw in raws)]
+
+
+def normalize_entries(raws: list[RawEntry], vocabulary: set[str]) -> _Normalized:
+    """Normalize the raw entries of one dump, keeping their diagnostics apart."""
+    report = Report()
+    entries: list[Entry] = []
+    rejected: list[Rejection] = []
+    for raw in raws:
+        result = normalize_entry(raw, vocabulary, report)
+        if isinstance(result, Rejection):
+            rejected.append(result)
+        else:
+            entries.append(result)
+    return _Normalized(entries, rejected, report.diagnostics)
+
+
+def link_names(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Names that may link → slug, and the aliases kept from linking, with why.
+
+    Compact headers are often keyword lists (`lambda labs,cloud,deep learning,…`),
+    so an alias links only when it is a form of the term's own name: it shares a
+    word with it, or is its initialism (`lga`, `kan`).  The rest still resolve
+    with `:term:` but never turn prose into links.
+    """
+    pairs: list[tuple[str, str]] = []
+    kept_back: list[str] = []
+    for term in terms:
+        names = {term.key, term.name}
+        for alias in term.aliases:
+            if is_form_of(alias, term.key):
+                names.add(alias)
+            else:
+                kept_back.append(f"{alias!r} → {term.slug}: alias unrelated to the term's name; not auto-linked")
+        pairs += [(name, term.slug) for name in sorted(names)]
+    return pairs, kept_back
+
+
+def _name_words(name: str) -> list[str]:
+    return [word for word in re.findall(r"[^\W_]+", name.casefold()) if word not in _LINK_STOPWORDS]
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """`label`/`labels`, `smoothed`/`smoothing`: equal up to a short ending."""
+    if a == b:
+        return True
+    shortest = min(len(a), len(b))
+    common = len(os.path.commonprefix([a, b]))
+    return shortest >= 4 and common >= max(4, shortest - 3)
+
+
+def is_form_of(alias: str, term_key: str) -> bool:
+    """Does `alias` share a content word (up to its ending) with the term's name, or spell its initials?"""
+    alias_words, term_words = _name_words(alias), _name_words(term_key)
+    if any(_same_stem(a, t) for a in alias_words for t in term_words):
+        return True
+    compact = "".join(re.findall(r"[^\W_]+", alias.casefold()))
+    spellings = {
+        "".join(word[0] for word in re.findall(pattern, term_key.casefold())) for pattern in (r"[^\W_]+", r"[^\W_][\w-]*")
+    }
+    return len(compact) >= 2 and compact in spellings
+
+
+def link_terms(terms: list[Term], rules: LinkRules | None = None, workers: int = 1) -> Linker:
+    """Fill every sense's `links` with mentions of other terms.
+
+    The linker is built once, here; `workers` forked processes then link
+    ranges of terms and send back only the spans.
+    """
+    pairs, _ = link_names(terms)
+    linker = Linker(pairs, rules)
+    chunk = max(1, len(terms) // (workers * 8))
+    ranges = [(start, min(start + chunk, len(terms))) for start in range(0, len(terms), chunk)]
+    for (start, stop), links in zip(ranges, fork_map(_link_range, (linker, terms), ranges, workers), strict=True):
+        for term, term_links in zip(terms[start:stop], links):
+            for sense, sense_links in zip(term.senses, term_links):
+                sense.links = sense_links
+    return linker
+
+
+def _link_range(shared: tuple[Linker, list[Term]], bounds: tuple[int, int]) -> list[list[list[LinkSpan]]]:
+    """The links of each sense of terms[start:stop]."""
+    linker, terms = shared
+    return [[linker.link(sense.entry.blocks, term.slug) for sense in term.senses] for term in terms[slice(*bounds)]]

@@ -1,0 +1,52 @@
+"""`glossary.csv`: one row per SENSE, for spreadsheets and quick scripts.
+
+One row per sense rather than per term because a term's senses differ in
+category and text; a row per term would have to glue definitions together and
+lose which category each belongs to.  The term's own columns (id, name,
+aliases) repeat on each of its rows; `sense` numbers them from 1.
+
+Quoting is RFC 4180 (the `csv` module's default dialect): fields holding
+commas, quotes or newlines are quoted, so the Markdown definitions keep their
+line breaks.  List-valued columns (aliases, sources, links) are joined with
+"; " — no name or source in the corpus contains that separator, and the
+export test checks it stays so.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from glossweave.core.model import Glossary
+
+COLUMNS = ["id", "name", "aliases", "sense", "category", "summary", "definition_markdown", "sources", "links"]
+LIST_SEPARATOR = "; "
+
+
+def glossary_rows(glossary: Glossary) -> list[list[str]]:
+    """The header row, then one row per published sense, in term order."""
+    rows = [COLUMNS]
+    for term in glossary.terms:
+        for number, sense in enumerate(term.senses, start=1):
+            targets = dict.fromkeys(link.target for link in sense.links)
+            rows.append(
+                [
+                    term.slug,
+                    term.name,
+                    LIST_SEPARATOR.join(term.aliases),
+                    str(number),
+                    sense.category,
+                    sense.summary,
+                    sense.markdown,
+                    LIST_SEPARATOR.join(str(source) for source in sense.sources),
+                    LIST_SEPARATOR.join(targets),
+                ]
+            )
+    return rows
+
+
+def write_csv(glossary: Glossary, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(glossary_rows(glossary))
+    return path

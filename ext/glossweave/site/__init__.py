@@ -1,0 +1,48 @@
+"""The Sphinx layer: one module per component, each with its `setup_<component>(app)`.
+
+Parallel safety: the only environment data of our own is the category map of
+the `glossary` domain, which implements `clear_doc` and `merge_domaindata`;
+terms live in Sphinx's std domain; the pipeline result is recomputed (from its
+cache) at every `builder-inited`, before any worker forks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from glossweave.site.bibliography import setup_bibliography
+from glossweave.site.categories import setup_categories
+from glossweave.site.config import setup_config
+from glossweave.site.epub import setup_epub
+from glossweave.site.generate import setup_generate
+from glossweave.site.latex import setup_latex
+from glossweave.site.math import setup_math
+from glossweave.site.memory import setup_memory
+from glossweave.site.previews import setup_previews
+from glossweave.site.sidebar import setup_sidebar
+from glossweave.site.std_domain import setup_std_domain
+from glossweave.site.terms import setup_terms
+
+#: Bump when the shape of what we store in the environment changes.
+ENV_VERSION = 2
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
+    setup_config(app)
+    setup_generate(app)
+    setup_std_domain(app)
+    setup_terms(app)
+    setup_categories(app)
+    setup_previews(app)
+    setup_sidebar(app)
+    setup_math(app)
+    setup_latex(app)
+    setup_epub(app)
+    setup_bibliography(app)
+    setup_memory(app)
+    app.add_css_file("glossary.css")
+    return {"version": "0.1", "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,131 @@
+"""Citations in definitions, linked to their entries through sphinxcontrib-bibtex.
+
+The core finds citations in a sense's Markdown and matches them to the .bib
+file (`glossweave.core.citations`); the emitter puts the matched spans in the
+page's payload, and each citing term page ends with a `bibliography` filtered
+to the works that page cites; `_generated/bibliography.md` lists them all.
+
+The corpus's own words stay: `Hinton et al. (2015)` becomes a link to the
+entry, not bibtex's formatted `[HVD15]`.  So a citation is a `pending_xref` of
+our own type, resolved at `missing-reference` to the entry in the page's own
+bibliography, and noted in the bibtex domain as a `CitationRef`, which is what
+bibtex's `docname in docnames` filter and its back-references read.  The
+bibtex domain merges those per document, so parallel builds stay correct.
+With a bibliography on every citing page, upstream's domain would take most
+of each rebuild; `bibtex_domain.IndexedBibtexDomain` replaces it.
+
+In print, Sphinx gathers every entry into one bibliography at the end; entries
+cited from several pages would appear once per page, so `PrintCitations` keeps
+the first of each and cites it in LaTeX's own way.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pybtex.plugin
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_refnode
+
+from glossweave.core.citations import Bibliography
+
+REFTYPE = "glossary-cite"
+
+
+def load_bibliography(app: Sphinx) -> Bibliography | None:
+    """The entries of `bibtex_bibfiles` (relative to conf.py, as bibtex reads them), or None when sphinxcontrib-bibtex is not in use."""
+    if "sphinxcontrib.bibtex" not in app.extensions:
+        return None
+    entries = [entry for name in app.config.bibtex_bibfiles for entry in Bibliography.load(Path(app.confdir) / name).entries]
+    return Bibliography(entries)
+
+
+def cite_ref(key: str, children: list[nodes.Node], env: BuildEnvironment, document: nodes.document) -> addnodes.pending_xref:
+    """The cited words, as a reference to `key`'s entry, noted as cited from this page."""
+    from sphinxcontrib.bibtex.citation_target import CitationTarget
+    from sphinxcontrib.bibtex.roles import CitationRef
+
+    ref = addnodes.pending_xref("", refdomain="", reftype=REFTYPE, reftarget=key, refexplicit=True, refwarn=True, refdoc=env.docname)
+    ref += nodes.inline("", "", *children, classes=["glossary-citation"])
+    document.note_explicit_target(ref, ref)  # an id, for the entry's back-reference
+    env.domains["cite"].citation_refs.append(CitationRef(ref["ids"][0], env.docname, 1, [CitationTarget(key, "", "")]))
+    return ref
+
+
+def _resolve(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element):
+    """The entry in the citing page's own bibliography, else the first one anywhere."""
+    if node["reftype"] != REFTYPE:
+        return None
+    found = [c for c in env.domains["cite"].citations if c.key == node["reftarget"]]
+    found.sort(key=lambda c: c.bibliography_key.docname != node["refdoc"])
+    if not found:
+        return None
+    citation = found[0]
+    title = citation.formatted_entry.text.render_as("text")
+    ref = make_refnode(app.builder, node["refdoc"], citation.bibliography_key.docname, citation.citation_id, contnode, title)
+    ref["glossary_citation"] = citation.formatted_entry.label  # for PrintCitations
+    return ref
+
+
+class PrintCitations(SphinxPostTransform):
+    """LaTeX: one entry per work, and each citation followed by its entry's label.
+
+    Runs before Sphinx gathers the entries at the end (priority 750).  A `\\bibitem`
+    is no `\\label`, so a plain link to it would be undefined: the cited words
+    stay as text and Sphinx's own citation reference, `[HVD15]`, links the entry.
+    """
+
+    default_priority = 740
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        kept: dict[str, nodes.citation] = {}  # label (bibtex keeps labels unique) → first entry
+        for citation in list(self.document.findall(nodes.citation)):
+            first = kept.setdefault(citation[0].astext(), citation)
+            if first is not citation:
+                first["backrefs"] += citation["backrefs"]
+                citation.parent.remove(citation)
+        for ref in list(self.document.findall(nodes.reference)):
+            entry = kept.get(ref.get("glossary_citation", ""))
+            if entry is not None:
+                label = nodes.citation_reference("", entry[0].astext(), docname=entry["docname"], refname=entry["ids"][0])
+                ref.replace_self([*ref.children, nodes.Text(" "), label])
+
+
+def register_pybtex_plugins() -> None:
+    """Register each installed pybtex plugin with pybtex once, so that finding it is a dict lookup.
+
+    `pybtex.plugin.find_plugin` scans the installed packages' entry points at
+    every call (about 6 ms), and sphinxcontrib-bibtex calls it several times
+    per bibliography per build, so with a bibliography on every citing term
+    page it took seconds of each rebuild, even one that changed nothing.
+    pybtex checks its runtime registry first; the classes registered here are
+    the ones the scan would return (the first entry point of each name).
+    """
+    for group in sorted(group for group in entry_points().groups if group.startswith("pybtex.")):
+        seen: set[str] = set()
+        for entry_point in entry_points(group=group):
+            if entry_point.name not in seen:
+                seen.add(entry_point.name)
+                pybtex.plugin.register_plugin(group, entry_point.name, entry_point.load(), force=True)
+
+
+def use_indexed_bibtex_domain(app: Sphinx, config: object) -> None:
+    """At `config-inited`: sphinxcontrib-bibtex, listed after us, has registered its domain by then."""
+    if "sphinxcontrib.bibtex" in app.extensions:
+        from glossweave.site.bibtex_domain import IndexedBibtexDomain
+
+        app.add_domain(IndexedBibtexDomain, override=True)
+
+
+def setup_bibliography(app: Sphinx) -> None:
+    register_pybtex_plugins()
+    app.connect("config-inited", use_indexed_bibtex_domain)
+    app.connect("missing-reference", _resolve)
+    app.add_post_transform(PrintCitations)

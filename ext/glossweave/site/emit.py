@@ -1,0 +1,284 @@
+"""Write the sources of the generated pages (no Sphinx needed).
+
+A term page is a JSON payload, read by our own parser (`glossweave.site.terms`);
+every other page is small MyST: a heading plus one of our directives whose
+content is a JSON payload.  Corpus text therefore never meets the MyST parser
+(see `glossweave.site.safety`): the JSON is ASCII-only with backticks escaped, so
+the three-backtick fence around it cannot be closed early.  Everything a page shows
+is in its own payload (including the names of the terms it links to), so a
+page's file changes exactly when its rendering must, and `write_if_changed`
+lets Sphinx's incremental build re-read only those pages.
+
+Layout of the generated folder (docnames are `_generated/…`):
+  terms/<slug>.term.json  one orphan page per term
+  letters/<key>.md      name + summary of every term under a letter
+  categories/<slug>.md  the terms of one category
+  landing.md            included by docs/index.md: counts, A–Z bar, cards, toctrees
+
+The book (LaTeX/PDF and ePub, `glossary_book = True`) reads the same pages in
+one order from its own root, because those builders only take documents that
+a toctree reaches from the root, and term pages are orphans on the site:
+  book.md               included by docs/book.md, the root: about, the letters, categories
+  about.md              front matter: what the book holds and how to read it
+  categories.md         "Terms by category": the category pages as sections
+and each letter page also gets a hidden toctree of its terms.  The site never
+gets these toctrees: a global toctree of every term, rendered into the sidebar
+of every page, is what makes a large Sphinx build quadratic.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossweave.core.citations import Bibliography, find_citations
+from glossweave.core.headers import category_label
+from glossweave.core.model import Glossary, Term
+from glossweave.core.slug import alias_key
+from glossweave.core.slug import base_slug as slug
+from glossweave.site.safety import escape_inline
+
+GENERATED = "_generated"
+#: File suffix of the term pages, read by `glossweave.site.terms.TermPageParser`.
+TERM_PAGE_SUFFIX = ".term.json"
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+DIGITS, OTHER = "0-9", "other"
+
+
+def letter_key(name: str) -> str:
+    """The letter page a name belongs to: `a`…`z`, `0-9`, or `other`."""
+    for ch in unicodedata.normalize("NFKD", name):
+        if ch.isascii() and ch.isalpha():
+            return ch.lower()
+        if ch.isdigit():
+            return DIGITS
+        if ch.isalpha():
+            return OTHER
+    return OTHER
+
+
+def letter_label(key: str) -> str:
+    return {DIGITS: "0–9", OTHER: "Other"}.get(key, key.upper())
+
+
+def alias_id(term: Term, alias: str) -> str:
+    """Alias anchors hang off their term's anchor, so they stay unique and stable."""
+    return f"term-{alias_key(term.slug, alias)}"
+
+
+def payload(data: object) -> str:
+    """JSON that is safe inside a three-backtick MyST fence: ASCII, no backticks."""
+    return json.dumps(data, ensure_ascii=True, sort_keys=True).replace("`", "\\u0060")
+
+
+def directive(name: str, data: object) -> str:
+    return f"```{{{name}}}\n{payload(data)}\n```\n"
+
+
+@dataclass
+class EmitResult:
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` unless the file already holds it; True when written."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+class SiteModel:
+    """The cross-term facts pages need: backlinks, letters, categories, and the works cited."""
+
+    def __init__(self, glossary: Glossary, bibliography: Bibliography | None = None) -> None:
+        self.bibliography = bibliography
+        self.terms = glossary.terms
+        self.by_slug = {term.slug: term for term in self.terms}
+        self.links_to: dict[str, list[str]] = {}
+        mentioned: dict[str, set[str]] = defaultdict(set)
+        for term in self.terms:
+            targets = {link.target for sense in term.senses for link in sense.links}
+            targets = {t for t in targets if t in self.by_slug and t != term.slug}
+            self.links_to[term.slug] = sorted(targets, key=self.sort_key)
+            for target in targets:
+                mentioned[target].add(term.slug)
+        self.mentioned_in = {slug_: sorted(refs, key=self.sort_key) for slug_, refs in mentioned.items()}
+        self.letters: dict[str, list[Term]] = defaultdict(list)
+        self.categories: dict[str, list[Term]] = defaultdict(list)
+        for term in self.terms:
+            self.letters[letter_key(term.name)].append(term)
+            for category in term.categories:
+                self.categories[category].append(term)
+
+    def sort_key(self, slug_: str) -> tuple[str, str]:
+        return (self.by_slug[slug_].name.casefold(), slug_)
+
+    def entry(self, slug_: str) -> dict[str, str]:
+        term = self.by_slug[slug_]
+        return {"name": term.name, "summary": term.summary}
+
+
+def term_page(model: SiteModel, term: Term) -> str:
+    """The payload `glossweave.site.terms.TermPageParser` reads: everything the page shows."""
+    related = model.links_to[term.slug]
+    mentioned = model.mentioned_in.get(term.slug, [])
+    linked = {link.target for sense in term.senses for link in sense.links if link.target in model.by_slug}
+    data = {
+        "slug": term.slug,
+        "name": term.name,
+        "aliases": [{"name": alias, "id": alias_id(term, alias)} for alias in term.aliases],
+        "senses": [
+            {
+                "category": category_label(sense.category),
+                "category_slug": slug(sense.category),
+                "markdown": sense.markdown,
+                "links": [[link.start, link.end, link.target] for link in sense.links if link.target in model.by_slug],
+                "sources": [str(source) for source in sense.sources],
+                "citations": citations(model, sense.markdown),
+            }
+            for sense in term.senses
+        ],
+        # names and summaries of linked terms: a page's file changes when its link texts or previews must
+        "names": {s: model.entry(s) for s in sorted(linked | set(related) | set(mentioned))},
+        "related": related,
+        "mentioned_in": mentioned,
+    }
+    return payload(data) + "\n"
+
+
+def citations(model: SiteModel, markdown: str) -> list[list]:
+    """[start, end, bib key] of each citation in `markdown` that matches one entry."""
+    if model.bibliography is None:
+        return []
+    return [[c.start, c.end, c.key] for c in find_citations(markdown, model.bibliography) if c.key]
+
+
+def toctree(docnames: list[str], *options: str) -> str:
+    """A toctree directive; `options` are whole option lines such as `:hidden:`."""
+    return "```{toctree}\n" + "".join(f"{option}\n" for option in options) + "\n" + "\n".join(docnames) + "\n```\n"
+
+
+def letter_page(key: str, terms: list[Term], book: bool = False) -> str:
+    entries = [{"name": t.name, "summary": t.summary} for t in terms]
+    page = f"# {letter_label(key)}\n\n" + directive("glossary-term-list", entries)
+    if book:
+        page += "\n" + toctree([f"/{GENERATED}/terms/{t.slug}" for t in terms], ":hidden:")
+    return page
+
+
+def category_page(category: str, terms: list[Term]) -> str:
+    data = {
+        "slug": slug(category),
+        "name": category_label(category),
+        "terms": [{"name": t.name, "summary": t.summary} for t in terms],
+    }
+    return f"# {escape_inline(category_label(category))}\n\n" + directive("glossary-category", data)
+
+
+def counts(model: SiteModel) -> str:
+    senses = sum(len(t.senses) for t in model.terms)
+    aliases = sum(len(t.aliases) for t in model.terms)
+    return (
+        f"**{len(model.terms)}** terms, **{senses}** definitions, **{aliases}** aliases "
+        f"in **{len(model.categories)}** categories."
+    )
+
+
+def letter_keys(model: SiteModel) -> list[str]:
+    """The letter pages that exist, in A–Z order, then 0–9, then other."""
+    return [k for k in [letter.lower() for letter in LETTERS] + [DIGITS, OTHER] if k in model.letters]
+
+
+def book_pages(model: SiteModel, title: str) -> dict[str, str]:
+    """The root, front matter and category chapter of the book (see the module docstring)."""
+    about = (
+        "# About this glossary\n\n"
+        f"{counts(model)}\n\n"
+        "Terms are grouped by letter, one entry per term: its name, its aliases, and "
+        "its definitions, numbered when the corpus has more than one, each with its "
+        "category and the dump it came from.  A term named in another's definition is "
+        "a cross-reference to its entry, with the entry's page number in print.  "
+        "The chapter *Terms by category* lists the terms of each category, and the "
+        "index at the end lists every term and alias.\n"
+    )
+    chapters = [f"/{GENERATED}/{doc}" for doc in ["about", *(f"letters/{k}" for k in letter_keys(model)), "categories"]]
+    categories = [f"categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold)]
+    return {
+        "book.md": f"# {escape_inline(title)}\n\n" + toctree(chapters, ":maxdepth: 1"),
+        "about.md": about,
+        "categories.md": "# Terms by category\n\n" + toctree(categories, ":maxdepth: 1"),
+    }
+
+
+def landing_page(model: SiteModel) -> str:
+    """Counts, A–Z bar, category cards and the (letters + categories) toctrees."""
+    keys = [letter.lower() for letter in LETTERS] + [DIGITS, OTHER]
+    bar = " ".join(
+        f"{{doc}}`{letter_label(k)} </{GENERATED}/letters/{k}>`" if k in model.letters else letter_label(k)
+        for k in keys
+        if k in model.letters or k not in (DIGITS, OTHER)
+    )
+    cards = []
+    for category in sorted(model.categories, key=str.casefold):
+        count = len(model.categories[category])
+        cards.append(
+            f":::{{grid-item-card}} {escape_inline(category_label(category))}\n"
+            f":link: /{GENERATED}/categories/{slug(category)}\n:link-type: doc\n\n"
+            f"{count} term{'s' if count != 1 else ''}\n:::\n"
+        )
+    letters = "\n".join(f"/{GENERATED}/letters/{k}" for k in letter_keys(model))
+    categories = "\n".join(f"/{GENERATED}/categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold))
+    return (
+        f"{counts(model)}\n\n"
+        f"```{{rst-class}} glossary-az\n```\n\n{bar}\n\n"
+        "::::{grid} 1 2 3 3\n:gutter: 2\n\n" + "\n".join(cards) + "::::\n\n"
+        f"```{{toctree}}\n:hidden:\n:caption: A–Z\n\n{letters}\n```\n\n"
+        f"```{{toctree}}\n:hidden:\n:caption: Categories\n\n{categories}\n```\n"
+    ) + ("\n" + toctree([f"/{GENERATED}/bibliography"], ":caption: Works cited") if model.bibliography else "")
+
+
+def site_pages(glossary: Glossary, book_title: str | None = None, bibliography: Bibliography | None = None) -> dict[str, str]:
+    """Relative path → MyST text of every generated page; with `book_title`, the book's too.
+
+    With a `bibliography`, citations are linked, and the site gets a page of every
+    work; the book has no such page, since its term pages carry their entries.
+    """
+    model = SiteModel(glossary, bibliography)
+    book = book_title is not None
+    pages = {f"terms/{term.slug}{TERM_PAGE_SUFFIX}": term_page(model, term) for term in model.terms}
+    pages.update({f"letters/{key}.md": letter_page(key, terms, book) for key, terms in model.letters.items()})
+    pages.update({f"categories/{slug(c)}.md": category_page(c, terms) for c, terms in model.categories.items()})
+    pages["landing.md"] = landing_page(model)
+    if book:
+        pages.update(book_pages(model, book_title))
+    elif bibliography:
+        pages["bibliography.md"] = "# Bibliography\n\nThe works the definitions cite.\n\n```{bibliography}\n:all:\n```\n"
+    return pages
+
+
+def emit_site(
+    glossary: Glossary, out_dir: Path, book_title: str | None = None, bibliography: Bibliography | None = None
+) -> EmitResult:
+    """Bring `out_dir` in line with `glossary`, touching only files whose text changed."""
+    result = EmitResult()
+    pages = site_pages(glossary, book_title, bibliography)
+    for rel, text in pages.items():
+        path = out_dir / rel
+        if write_if_changed(path, text):
+            result.written.append(path)
+        else:
+            result.unchanged += 1
+    for path in sorted([*out_dir.rglob("*.md"), *out_dir.rglob("*" + TERM_PAGE_SUFFIX)]) if out_dir.exists() else []:
+        if path.relative_to(out_dir).as_posix() not in pages:
+            path.unlink()
+            result.removed.append(path)
+    return result

@@ -1,0 +1,38 @@
+"""Term previews: the one-line summary of a term, shown on hover and keyboard focus.
+
+The summary is put on each resolved term link at build time (as the link's
+`title`, plus a `glossary-preview` class), by a post-transform that runs after
+references are resolved.  It reads only the anchor a link points to, so it
+works for auto-links, letter pages and hand-written `{term}` references alike,
+under -j, offline, with no server or third-party service.  `_static/
+glossary-previews.js` turns the title into an accessible tooltip.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from glossweave.site.generate import state
+
+
+class AddPreviews(SphinxPostTransform):
+    default_priority = 20  # after ReferencesResolver (10)
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        site = state(self.env)
+        if site is None:
+            return
+        for ref in self.document.findall(nodes.reference):
+            anchor = ref.get("refid") or ref.get("refuri", "").partition("#")[2]
+            summary = site.summaries.get(anchor)
+            if summary:
+                ref["reftitle"] = summary
+                ref["classes"].append("glossary-preview")
+
+
+def setup_previews(app: Sphinx) -> None:
+    app.add_post_transform(AddPreviews)
+    app.add_js_file("glossary-previews.js", loading_method="defer")

@@ -2,17 +2,17 @@
 
 import os
 import sys
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent / "ext"))
 
+import glossweave  # noqa: E402
+
 project = "AI & Semiconductor Glossary"
 author = "Glossary maintainers"
 copyright = "2025, Glossary maintainers"
-with open(Path(__file__).parent / "pyproject.toml", "rb") as _pyproject:  # the ePub needs a version
-    release = version = tomllib.load(_pyproject)["project"]["version"]
+release = version = glossweave.__version__  # the ePub needs a version
 
 extensions = [
     "glossweave",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself

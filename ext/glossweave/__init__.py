@@ -4,6 +4,8 @@ Sphinx loads this package as the extension named in `conf.py`; the command-line
 tool (`python -m glossweave`) uses only the core.
 """
 
+__version__ = "0.2.0"
+
 
 def setup(app):
     """Sphinx entry point; imported lazily so the core stays free of Sphinx."""

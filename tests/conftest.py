@@ -1,8 +1,20 @@
-"""Shared fixtures of the core tests: small corpora built in tmp_path."""
+"""Shared fixtures of the core tests (small corpora built in tmp_path), and Hypothesis's settings.
+
+Hypothesis runs derandomized: the same examples on every run and every
+machine, so a property fails for a reason in the code, never for the draw
+(`HYPOTHESIS_PROFILE=explore` searches afresh, with random seeds).
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ through MyST: the emitter carries it inside JSON payloads of our own directives,
 and the directives turn it into docutils nodes here, through a whitelist:
 
 * `render_markdown` parses a sense's Markdown with a *plain* CommonMark parser
-  (tables, strikethrough, `$…$` math; raw HTML off) and builds nodes only for
+  (tables, strikethrough, `$…$` math; raw HTML off; the one configuration of
+  `glossweave.core.markdown`, which the pipeline reads positions with) and builds nodes only for
   the token types it knows.  MyST syntax (```` ```{include} ```` fences,
   `{raw}` roles, `:::` directives, `{{ substitutions }}`, `(target)=`) is not
   part of that grammar, so it stays text; fence info strings only pick a
@@ -25,12 +26,11 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from docutils import nodes
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
+from glossweave.core.markdown import new_parser
 from glossweave.core.model import LinkSpan
 
 # Private-use characters mark term links inside the text before parsing; corpus
@@ -59,14 +59,9 @@ def safe_url(url: str) -> bool:
     return not parts.netloc and not url.startswith("//")
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    md.enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True, double_inline=True)
-    return md
-
-
-_MD = _parser()
+#: The pipeline reads positions with this same grammar (glossweave.core.markdown), so
+#: what it checked as math, code or text is exactly what renders here.
+_MD = new_parser()
 
 
 def mark_links(markdown: str, links: Sequence[LinkSpan]) -> str:

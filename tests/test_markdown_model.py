@@ -1,0 +1,186 @@
+"""The one Markdown model (glossweave.core.markdown): positions proven against markdown-it itself.
+
+markdown-it is the oracle here: every property compares what `Document` says
+with the tokens the site's own parser produces, never with our code.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it.token import Token
+
+from glossweave.core import markdown as model
+from glossweave.core.markdown import Document, new_parser, row_cells
+from glossweave.site import safety
+
+SITE = new_parser()
+
+#: Fragments that make markdown-it's every rule fire, and fail, side by side.
+FRAGMENTS = [
+    "a", "b", "word", " ", "  ", "\n", "\n\n", "\t", "    ", "*", "**", "***", "_", "__", "`", "``", "```",
+    "~", "~~", "$", "$$", "\\", "\\$", "\\`", "\\|", "[", "]", "](", "(", ")", "<", ">", "<http://x.y/$a>",
+    "<a@b.c>", "!", "![", "&amp;", "&#36;", "&nope;", "|", "| ", "|---|", "- ", "1. ", "2) ", "> ", "# ", "## ",
+    "---", "===", "x_{t+1}", "U*v", "é", "∇", "[a](b)", "[r]", "[r]: /u", "\u00a0", ":", "{", "}",
+]
+MARKDOWN = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join),
+    st.text(alphabet=st.sampled_from(list("ab $`*_\\[]()<>!|-#\n\t~&")), max_size=60),
+    st.text(max_size=40),
+)
+
+
+def _plain(tokens: list[Token] | None) -> list[tuple]:
+    """Tokens without their meta (where the positions are kept)."""
+    return [
+        (t.type, t.tag, t.nesting, t.content, t.markup, t.info, t.map, sorted(t.attrs.items()), _plain(t.children))
+        for t in tokens or []
+    ]
+
+
+def test_the_site_renders_with_the_model_parser():
+    assert safety._MD.core.ruler.get_all_rules() == SITE.core.ruler.get_all_rules()
+    assert safety._MD.inline.ruler.get_active_rules() == SITE.inline.ruler.get_active_rules()
+    assert safety._MD.block.ruler.get_active_rules() == SITE.block.ruler.get_active_rules()
+    assert safety._MD.options == SITE.options
+
+
+@settings(max_examples=400)
+@given(MARKDOWN)
+def test_positions_change_nothing_markdown_it_parses(text):
+    document = Document(text)
+    for inline in document.inlines:
+        assert inline.pieces is not None  # parses its content
+    assert _plain(document.tokens) == _plain(SITE.parse(document.text))
+
+
+@settings(max_examples=400)
+@given(MARKDOWN)
+def test_without_inline_math_only_inline_math_changes(text):
+    twin = Document(text, model.POSITIONED_WITHOUT_INLINE_MATH)
+    kinds = {piece.kind for _, piece in twin.pieces()}
+    assert model.MATH not in kinds and model.DISPLAY_MATH not in kinds
+    assert [t.type for t in twin.tokens] == [t.type for t in SITE.parse(twin.text)]
+
+
+@settings(max_examples=400)
+@given(MARKDOWN)
+def test_every_content_character_maps_to_the_same_source_character(text):
+    document = Document(text)
+    for inline in document.inlines:
+        for index, char in enumerate(inline.content):
+            found = document.text[inline.to_doc(index)]
+            # markdown-it writes spaces for the part of a tab it consumed as indentation.
+            assert found == char or (char == " " and found in " \t"), (text, inline.content, index)
+
+
+@settings(max_examples=400)
+@given(MARKDOWN)
+def test_pieces_tile_the_content_in_order(text):
+    document = Document(text)
+    for inline in document.inlines:
+        position = 0
+        for piece in inline.pieces:
+            assert piece.rel_start == position < piece.rel_end, (text, inline.pieces)
+            position = piece.rel_end
+        assert position == len(inline.content)
+
+
+def _rendered_text(children: list[Token]) -> str:
+    """markdown-it's own text: every text token's content, outside images and autolinks."""
+    out, inside_autolink = [], False
+    for token in children:
+        if token.type == "link_open" and token.info == "auto":
+            inside_autolink = True
+        elif token.type == "link_close" and token.info == "auto":
+            inside_autolink = False
+        elif token.type == "text" and not inside_autolink:
+            out.append(token.content)
+    return "".join(out)
+
+
+@settings(max_examples=400)
+@given(MARKDOWN)
+def test_each_piece_is_the_source_of_its_token(text):
+    document = Document(text)
+    for inline in document.inlines:
+        pieces = inline.pieces
+        texts = []
+        for index, piece in enumerate(pieces):
+            source = inline.content[piece.rel_start : piece.rel_end]
+            token = piece.token
+            if piece.kind == model.TEXT:
+                following = pieces[index + 1] if index + 1 < len(pieces) else None
+                texts.append(source.rstrip(" ") if following and following.kind == model.BREAK else source)
+            elif piece.kind in (model.ESCAPE, model.ENTITY):
+                assert source == token.markup
+                texts.append(piece.character)
+            elif piece.kind == model.CODE:
+                inner = source[len(token.markup) : len(source) - len(token.markup)].replace("\n", " ")
+                if inner.startswith(" ") and inner.endswith(" ") and inner.strip(" "):
+                    inner = inner[1:-1]
+                assert source.startswith(token.markup) and source.endswith(token.markup) and inner == token.content
+            elif piece.kind in (model.MATH, model.DISPLAY_MATH):
+                assert source == token.markup + token.content + token.markup
+            elif piece.kind == model.EMPHASIS:
+                assert source == token.markup
+            elif piece.kind == model.BREAK:
+                assert "\n" in source and not source.replace("\\", "").strip(" \t\n")
+            elif piece.kind == model.LINK_OPEN:
+                assert source == "["
+            elif piece.kind == model.LINK_CLOSE:
+                assert source.startswith("]")
+            elif piece.kind == model.AUTOLINK:
+                assert source[0] == "<" and source[-1] == ">"
+            elif piece.kind == model.IMAGE:
+                assert source.startswith("![")
+        assert "".join(texts) == _rendered_text(inline.token.children), (text, pieces)
+
+
+@settings(max_examples=400)
+@given(MARKDOWN)
+def test_math_blocks_are_placed_on_their_dollars(text):
+    document = Document(text)
+    for start, end, token in document.math_blocks():
+        source = document.text[start:end]
+        assert source.startswith("$$") and source.endswith("$$") and end - start >= 4
+        assert token.content.strip() in source
+
+
+ROWS = st.lists(st.sampled_from(["a", " ", "|", "\\", "\\|", "`", "b c", "\t", "$x$", ""]), max_size=14).map("".join)
+
+
+@given(ROWS, ROWS)
+def test_row_cells_are_the_cells_markdown_it_reads(header, row):
+    header = header if "|" in header else f"| {header} |"
+    width = len(row_cells(header))
+    text = f"{header}\n|{'---|' * max(width, 1)}\n{row}"
+    tokens = SITE.parse(text)
+    if not tokens or tokens[0].type != "table_open":
+        return
+    cells = [t.content for t in tokens if t.type == "inline" and t.map == [2, 3]]
+    found = ["".join(row[at] for at in _positions(cell, len(content))) for cell, content in zip(row_cells(row), cells)]
+    assert found == cells[: len(found)]
+
+
+def _positions(segments, length):
+    starts = [content for content, _ in segments]
+    out = []
+    for index in range(length):
+        segment = max(i for i, start in enumerate(starts) if start <= index)
+        out.append(segments[segment][1] + index - starts[segment])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("a `b` $c$ [d](e) <http://f.g>", ["text", "code", "text", "math", "text", "link_open", "text", "link_close", "text", "autolink"]),
+        ("| `a | b` |\n|---|---|\n| $x$ | y |", ["text", "text", "math", "text"]),
+        ("<http://a`b> $x$ `c`", ["autolink", "text", "math", "text", "code"]),
+        ("[a](http://x`y) $z$ `w`", ["link_open", "text", "link_close", "text", "math", "text", "code"]),
+    ],
+)
+def test_known_pieces(text, kinds):
+    assert [piece.kind for _, piece in Document(text).pieces()] == kinds

@@ -157,7 +157,6 @@ def test_headings_and_code_blocks_do_not_link(kind):
         "$$GPU$$",
         "[the GPU](https://example.org)",
         "![GPU](gpu.png)",
-        "[GPU][ref]",
         "<https://gpu.example>",
         '<span title="GPU">',
         "https://example.org/GPU",
@@ -173,8 +172,42 @@ def test_display_math_over_several_lines_does_not_link():
     assert links([para("$$", "GPU", "$$")]) == []
 
 
-def test_unclosed_display_math_runs_to_the_end_of_its_block():
-    assert links([para("$$ GPU"), para("GPU")]) == [("GPU", "gpu")]
+def test_display_math_over_several_blocks_does_not_link():
+    assert links([para("$$"), para("GPU"), para("$$"), para("then LLM")]) == [("LLM", "llm")]
+
+
+def test_unclosed_dollars_are_text_and_link():
+    assert starts("$$ GPU") == [3]
+
+
+def test_a_reference_link_does_not_link_only_when_its_reference_is_defined():
+    defined = [para("[the GPU][ref] then GPU"), para("[ref]: https://example.org")]
+    assert [s.start for s in Linker(NAMES, LinkRules(first_mention_only=False)).link(defined, "")] == [len("[the GPU][ref] then ")]
+    assert starts("[the GPU][ref] then LLM") == [len("[the "), len("[the GPU][ref] then ")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see <https://example.org/a`b> then `GPU`",  # the backtick in the autolink pairs with nothing
+        "see [the page](https://example.org/a`b) then $GPU$",
+        "see ![x](https://example.org/a`b.png) then `GPU`",
+    ],
+)
+def test_code_and_math_are_found_as_markdown_it_finds_them(text):
+    assert starts(text) == []
+
+
+def test_a_heading_markdown_it_sees_does_not_link():
+    assert links([para("# GPU notes"), para("LLM")]) == [("LLM", "llm")]
+
+
+def test_precomputed_regions_are_used():
+    from glossweave.core.linker import unlinkable_regions
+
+    blocks = [para("`GPU` and GPU")]
+    assert list(unlinkable_regions(blocks)) == [0, 5]
+    assert Linker(NAMES).link(blocks, "", unlinkable=[0, 13]) == []
 
 
 def test_escaped_dollars_are_money_not_math():
@@ -357,3 +390,41 @@ def test_spans_never_enter_math_code_or_links(pieces):
     offset = len("Intro.\n\n")
     for span in spans:
         assert all(span.end - offset <= a or span.start - offset >= b for a, b in protected)
+
+
+# The oracle: the site's renderer itself.  Every span must come out as a term
+# reference, and none inside what markdown-it made code, math, a link or a heading.
+
+from docutils import nodes  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from glossweave.site.safety import render_markdown  # noqa: E402
+
+_NOT_PROSE_NODES = (nodes.literal, nodes.math, nodes.reference, nodes.literal_block, nodes.math_block, nodes.rubric)
+MARKDOWNISH = st.lists(
+    st.sampled_from(["GPU", "LLM", "dropout", " ", "`", "``", "$", "$$", "[", "](", ")", "](https://x.org/`)", "<", ">",
+                     "<https://a`b>", "!", "\\", "*", "_", "|", "|---|", "\n", "# ", "- ", "    ", "\t", "~~~", "&amp;"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.lists(MARKDOWNISH, min_size=1, max_size=3))
+def test_every_link_renders_in_prose(texts):
+    blocks = [para(text) for text in texts]
+    markdown = "\n\n".join(block.markdown() for block in blocks)
+    spans = Linker(NAMES, LinkRules(first_mention_only=False)).link(blocks, "")
+    refs = []
+
+    def make_term_ref(target, children):
+        ref = nodes.inline("", "", *children, classes=["term-ref"])
+        refs.append(ref)
+        return ref
+
+    render_markdown(markdown, spans, make_term_ref)
+    assert len(refs) == len(spans), (markdown, spans)
+    for ref in refs:
+        parent = ref.parent
+        while parent is not None:
+            assert not isinstance(parent, _NOT_PROSE_NODES), (markdown, ref)
+            parent = parent.parent

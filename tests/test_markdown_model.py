@@ -7,7 +7,7 @@ with the tokens the site's own parser produces, never with our code.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
@@ -66,6 +66,8 @@ def test_without_inline_math_only_inline_math_changes(text):
 
 @settings(max_examples=400)
 @given(MARKDOWN)
+@example("- 0\n\t$x")  # a tab that is part indentation, part content
+@example("> a\n>\t\tb")
 def test_every_content_character_maps_to_the_same_source_character(text):
     document = Document(text)
     for inline in document.inlines:
@@ -184,3 +186,29 @@ def _positions(segments, length):
 )
 def test_known_pieces(text, kinds):
     assert [piece.kind for _, piece in Document(text).pieces()] == kinds
+
+
+_NOT_PROSE_TOKENS = {"heading_open", "code_block", "fence", "math_block", "html_block", "hr"}
+_NOT_PROSE_PIECES = {model.CODE, model.MATH, model.DISPLAY_MATH, model.LINK_OPEN, model.AUTOLINK, model.IMAGE, model.OTHER}
+
+
+#: Text without the characters that always make the answer no, so the rest is tried.
+NEAR_PROSE = st.lists(st.sampled_from([f for f in FRAGMENTS if not any(c in f for c in "`$[<")]), max_size=30).map("".join)
+
+
+@settings(max_examples=600)
+@given(st.one_of(MARKDOWN, NEAR_PROSE))
+@example("a\n-")  # a setext heading underlined by one dash
+@example("-     code")  # an item opening with indented code
+@example("- a\n\n      b")
+def test_holds_only_prose_never_says_yes_wrongly(text):
+    if not model.holds_only_prose(text):
+        return
+    document = Document(text)
+    assert not {t.type for t in document.tokens} & (_NOT_PROSE_TOKENS - {"hr"}), text
+    assert not {piece.kind for _, piece in document.pieces()} & _NOT_PROSE_PIECES, text
+
+
+@pytest.mark.parametrize("text", ["**GPU** is a chip.", "- **A**: b\n- c", "| a | b |\n|---|---|\n| c | d |", "> quote", "x &amp; y"])
+def test_prose_is_recognised(text):
+    assert model.holds_only_prose(text)

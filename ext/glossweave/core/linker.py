@@ -33,16 +33,17 @@ How a name matches (documented here because `make check` reports against it):
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import enum
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
 
+from . import markdown
 from .model import Block, BlockKind, LinkSpan
 
 #: Words so common in glossary prose that linking them would be noise, even when a
@@ -65,29 +66,14 @@ _MARKUP_CHARS = frozenset("`*$\\|<>\n")
 
 # Blocks whose whole text is off limits: a link in a heading or in code is wrong.
 _UNLINKED_KINDS = frozenset({BlockKind.HEADING, BlockKind.CODE})
-
-# Inline constructs a link must never enter, in the order CommonMark tries them at
-# one position.  Math follows MyST's dollarmath defaults (`dmath_allow_space` and
-# `dmath_allow_digits` on): an unescaped `$` opens, the next unescaped `$` closes.
-# An image's "!" needs no rule: its "[alt](src)" is a link.
-_INLINE = re.compile(
-    r"""
-      (?P<escape>\\[\s\S])
-    | (?P<ticks>`+)
-    | (?P<dollars>\$\$?)
-    | (?P<link>\[[^\[\]\n]*\](?:\([^()\n]*\)|\[[^\[\]\n]*\]))
-    | (?P<tag><[A-Za-z/!][^<>\n]*>)
-    | (?P<url>\b(?:(?:https?|ftp)://|www\.)[^\s<>]*)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-# Where an `_INLINE` token may start.  Searching for a character class is many
-# times faster than searching for the alternation, and most text holds no token;
-# URL starts are letters, so they are looked for only in blocks that hold a URL.
-_TOKEN_START = re.compile(r"[\\`$\[<]")
-_TOKEN_OR_URL_START = re.compile(r"[\\`$\[<]|\b[hfw]", re.IGNORECASE)
-_UNESCAPED_DOLLAR = re.compile(r"\\[\s\S]|(\$)")
-_TICK_RUN = re.compile(r"`+")
+# What markdown-it renders as something other than prose: no link goes inside.
+_UNLINKED_PIECES = markdown.OPAQUE
+_UNLINKED_BLOCK_TOKENS = frozenset({"heading_open", "code_block", "fence", "math_block", "math_block_label", "html_block"})
+# Inline content holding none of these has no code, math, link, autolink or image.
+_CONSTRUCT_CHARS = re.compile(r"[`$\[<]")
+# Text that markdown-it shows as text (raw HTML is off, so is linkify) but that a
+# reader sees as a tag or an address: a link inside it would be a link in a URL.
+_TAG_OR_URL = re.compile(r"<[A-Za-z/!][^<>\n]*>|\b(?:(?:https?|ftp)://|www\.)[^\s<>]*", re.IGNORECASE)
 
 # Replaces excluded text before the automaton runs: no name contains it, so no
 # match can start, end or pass inside an excluded region.
@@ -227,16 +213,18 @@ class Linker:
             return HoldReason.TOO_SHORT
         return None
 
-    def link(self, blocks: Sequence[Block], own_slug: str) -> list[LinkSpan]:
+    def link(self, blocks: Sequence[Block], own_slug: str, unlinkable: Sequence[int] | None = None) -> list[LinkSpan]:
         """Spans, sorted and disjoint, into `"\\n\\n".join(block.markdown() for block in blocks)`.
 
         Mentions are chosen first (longest wins), and only then filtered by target:
         a mention of the term itself, or a repeat, still claims its text, so "LLM"
-        is not linked out of a second "LLM pretraining data".
+        is not linked out of a second "LLM pretraining data".  `unlinkable` is
+        `unlinkable_regions(blocks)`, when the caller has it already.
         """
         if self._automaton is None:
             return []
-        text, regions = _layout(blocks)
+        text = "\n\n".join(block.markdown() for block in blocks)
+        regions = unlinkable_regions(blocks) if unlinkable is None else unlinkable
         spans: list[LinkSpan] = []
         linked: set[str] = set()
         for start, end, slug in self._mentions(text, _masked(_fold(text), regions)):
@@ -291,82 +279,90 @@ class Linker:
         return False
 
 
-def _layout(blocks: Sequence[Block]) -> tuple[str, list[tuple[int, int]]]:
-    """The joined Markdown and its excluded regions, sorted and disjoint."""
-    pieces: list[str] = []
+def unlinkable_regions(blocks: Sequence[Block], document: markdown.Document | None = None) -> array:
+    """Where links must never go in the blocks' joined Markdown: flat (start, end) pairs, sorted and disjoint.
+
+    That is what markdown-it renders as code, math, a link, an autolink, an
+    image, a heading or a code block (`document`, when the caller has parsed
+    the Markdown already, must be that parse); text that reads as a tag or a
+    URL; headings and code blocks of our own; and the bold name that opens a
+    definition ("**L-Diversity** is …"), which is its heading, not a mention.
+    """
+    text = "\n\n".join(block.markdown() for block in blocks)
     regions: list[tuple[int, int]] = []
     offset = 0
-    for index, block in enumerate(blocks):
-        markdown = block.markdown()
+    for block in blocks:
+        length = len(block.markdown())
         if block.kind in _UNLINKED_KINDS:
-            regions.append((offset, offset + len(markdown)))
-        else:
-            regions.extend((offset + a, offset + b) for a, b in _inline_regions(markdown, index == 0))
-        pieces.append(markdown)
-        offset += len(markdown) + 2
-    return "\n\n".join(pieces), regions
+            regions.append((offset, offset + length))
+        offset += length + 2
+    if document is None and not markdown.holds_only_prose(text):
+        document = markdown.Document(text)
+    if document is None:
+        regions += [match.span() for match in _TAG_OR_URL.finditer(text)]
+        if text.startswith("**"):  # the opening name: its own paragraph is all it needs
+            regions += _opening_name(markdown.Document(blocks[0].markdown()))
+    else:
+        regions += _rendered_regions(document)
+        regions += _opening_name(document)
+    flat = array("i")
+    for start, end in sorted(regions):
+        if flat and start <= flat[-1]:
+            flat[-1] = max(flat[-1], end)
+        elif end > start:
+            flat += array("i", (start, end))
+    return flat
 
 
-def _masked(folded: str, regions: list[tuple[int, int]]) -> str:
+def _rendered_regions(document: markdown.Document) -> list[tuple[int, int]]:
+    regions = [document.lines_span(token) for token in document.tokens if token.type in _UNLINKED_BLOCK_TOKENS]
+    for inline in document.inlines:
+        if not _CONSTRUCT_CHARS.search(inline.content):  # all prose: only tags and URLs to find
+            regions += [(inline.to_doc(m.start()), inline.to_doc_end(m.end())) for m in _TAG_OR_URL.finditer(inline.content)]
+            continue
+        link_start = None
+        for piece in inline.pieces:
+            if piece.kind == markdown.LINK_OPEN:
+                link_start = piece.start
+            elif piece.kind == markdown.LINK_CLOSE:
+                regions.append((piece.start if link_start is None else link_start, piece.end))
+                link_start = None
+            elif piece.kind in _UNLINKED_PIECES:
+                regions.append((piece.start, piece.end))
+            elif piece.kind == markdown.TEXT:
+                regions += [
+                    (inline.to_doc(m.start()), inline.to_doc_end(m.end()))
+                    for m in _TAG_OR_URL.finditer(inline.content, piece.rel_start, piece.rel_end)
+                ]
+    return regions
+
+
+def _opening_name(document: markdown.Document) -> list[tuple[int, int]]:
+    """The bold phrase at the very start of the document, if markdown-it renders it bold."""
+    if not document.inlines or document.inlines[0].start != 0:
+        return []
+    pieces = document.inlines[0].pieces
+    if not pieces or pieces[0].kind != markdown.EMPHASIS or pieces[0].token.type != "strong_open":
+        return []
+    depth = 0
+    for piece in pieces:
+        if piece.kind == markdown.EMPHASIS:
+            depth += piece.token.nesting
+            if depth == 0:
+                return [(0, piece.end)]
+    return []
+
+
+def _masked(folded: str, regions: Sequence[int]) -> str:
     pieces = []
     position = 0
-    for start, end in regions:
+    for index in range(0, len(regions), 2):
+        start, end = regions[index], regions[index + 1]
         pieces.append(folded[position:start])
         pieces.append(_MASK * (end - start))
         position = end
     pieces.append(folded[position:])
     return "".join(pieces)
-
-
-def _inline_regions(markdown: str, opens_definition: bool) -> Iterator[tuple[int, int]]:
-    """Code spans, math, links, HTML tags and bare URLs in one block, left to right.
-
-    A sense's first block opens with the term's display name in bold
-    ("**L-Diversity** is …"); that name is the definition's own heading, not a
-    mention, so it is excluded too.  Every search below resumes where the last
-    region ended, and closers are looked up in position lists built once, so the
-    scan stays linear even in text full of unmatched backticks or dollars.
-    """
-    position = 0
-    if opens_definition and markdown.startswith("**"):
-        close = markdown.find("**", 2)
-        if close != -1:
-            position = close + 2
-            yield 0, position
-    dollars = [m.start() for m in _UNESCAPED_DOLLAR.finditer(markdown) if m.group(1)] if "$" in markdown else []
-    tick_runs: dict[int, list[int]] = {}
-    for run in _TICK_RUN.finditer(markdown) if "`" in markdown else ():
-        tick_runs.setdefault(len(run.group()), []).append(run.start())
-    has_url = "://" in markdown or "www." in markdown.lower()
-    starts = _TOKEN_OR_URL_START if has_url else _TOKEN_START
-    while (found := starts.search(markdown, position)) is not None:
-        token = _INLINE.match(markdown, found.start())
-        if token is None:
-            position = found.start() + 1
-            continue
-        start, end, kind = token.start(), token.end(), token.lastgroup
-        if kind == "ticks":
-            closers = tick_runs.get(end - start, [])
-            closer = bisect.bisect_left(closers, end)
-            end = closers[closer] + (end - start) if closer < len(closers) else None
-        elif kind == "dollars":
-            end = _math_end(dollars, start, double=end - start == 2, block_end=len(markdown))
-        if kind == "escape" or end is None:  # an escape, or an opener never closed: plain text
-            position = token.end()
-            continue
-        yield start, end
-        position = end
-
-
-def _math_end(dollars: list[int], start: int, double: bool, block_end: int) -> int | None:
-    """End of the math opened at `start`; display math left open runs to the block end."""
-    index = bisect.bisect_right(dollars, start + (1 if double else 0))
-    if not double:
-        return dollars[index] + 1 if index < len(dollars) else None
-    for here in range(index, len(dollars) - 1):
-        if dollars[here + 1] == dollars[here] + 1:
-            return dollars[here + 1] + 1
-    return block_end
 
 
 def measure_throughput(linker: Linker, senses: Sequence[Sequence[Block]], rounds: int = 3) -> float:

@@ -35,8 +35,11 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 __all__ = [
     "Document",
+    "Fence",
     "Inline",
     "Piece",
+    "as_read",
+    "holds_only_prose",
     "new_parser",
 ]
 
@@ -288,6 +291,29 @@ class Inline:
 
 _NEWLINES = re.compile(r"\r\n?")
 
+#: What can start code, math, a link, an autolink or an image (anywhere), a fence,
+#: or, at the start of a line after any container's markers, a heading, an
+#: indented code block or a setext underline.
+_CONSTRUCT = re.compile(r"[`$\[<]|~~~|^[ \t>*+\-0-9.)]*#|^[ >*+\-0-9.)]*(?: {4}|\t)|^[ \t>*+\-=_0-9.)]+$", re.M)
+
+
+def holds_only_prose(text: str) -> bool:
+    """True when markdown-it can find nothing in `text` but paragraphs, lists, tables, quotes and inline text.
+
+    No code, math, link, autolink, image, heading or code block: a caller that
+    only needs those can skip parsing.  Conservative (a ``#`` after a list
+    number is enough to say no); tests/test_markdown_model.py proves it never
+    says yes wrongly.
+    """
+    return _CONSTRUCT.search(text) is None
+
+
+def as_read(text: str) -> str:
+    """`text` as markdown-it reads it: ``\\r\\n`` and ``\\r`` are ``\\n``, NUL is U+FFFD."""
+    if "\r" in text:
+        text = _NEWLINES.sub("\n", text)
+    return text.replace("\0", "\ufffd") if "\0" in text else text
+
 
 class Document:
     """Markdown parsed by the site's grammar, with every token placed in the source.
@@ -297,7 +323,7 @@ class Document:
     """
 
     def __init__(self, text: str, parser: MarkdownIt | None = None):
-        self.text = _NEWLINES.sub("\n", text).replace("\0", "\ufffd")
+        self.text = as_read(text)
         self.parser = parser or POSITIONED
         self.env: dict = {}  # link reference definitions, found by the block parse
         self.tokens: list[Token] = self.parser.parse(self.text, self.env)
@@ -364,10 +390,13 @@ class Document:
             line = min(token.map[0] + index, len(self.line_starts) - 1)
             source = self.line_text(line)
             found = source.rfind(content_line)
-            if found < 0:  # leading spaces that stand for part of a tab
+            if found >= 0:
+                segments.append((offset, self.line_starts[line] + found))
+            else:  # leading spaces that stand for the part of a tab left after the container's indent
                 stripped = content_line.lstrip(" ")
-                found = max(0, source.rfind(stripped) - (len(content_line) - len(stripped)))
-            segments.append((offset, self.line_starts[line] + found))
+                found, written = source.rfind(stripped), len(content_line) - len(stripped)
+                segments += [(offset + space, self.line_starts[line] + max(0, found - 1)) for space in range(written)]
+                segments.append((offset + written, self.line_starts[line] + found))
             offset += len(content_line) + 1
         return segments
 
@@ -446,3 +475,34 @@ def _trimmed_segments(text: str, runs: list[tuple[int, int]], base: int) -> list
 POSITIONED = new_parser(positions=True)
 POSITIONED_WITHOUT_INLINE_MATH = new_parser(inline_math=False, positions=True)
 
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A code fence, as markdown-it reads one: its marker (```` ``` ````, ``~~~~`` …) and info string.
+
+    Dump lines are not Markdown yet (their indentation means nothing), so a
+    line is read without its leading blanks.
+    """
+
+    marker: str
+    info: str
+
+    @staticmethod
+    def opened_by(line: str) -> Fence | None:
+        """The fence this line opens, or None."""
+        stripped = line.lstrip()
+        if not stripped.startswith(("```", "~~~")):
+            return None
+        tokens = POSITIONED.parse(stripped)
+        if tokens and tokens[0].type == "fence":
+            return Fence(tokens[0].markup, tokens[0].info)
+        return None  # e.g. a backtick in a backtick fence's info string: an inline code span
+
+    def closed_by(self, line: str) -> bool:
+        """Does this line close the fence (same character, at least as long, nothing after)?"""
+        stripped = line.lstrip()
+        if not stripped.startswith(self.marker[:3]):
+            return False
+        tokens = POSITIONED.parse(f"{self.marker}\n{stripped}")
+        return tokens[0].type == "fence" and tokens[0].content == ""

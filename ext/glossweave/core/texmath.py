@@ -32,11 +32,13 @@ reaches MathJax or LaTeX.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from . import markdown
 from .model import Report, Severity, Source
 from .texcommands import (
     ALL_COMMANDS,
@@ -73,52 +75,167 @@ class MathSpan:
     display: bool
 
 
-_BACKTICKS = re.compile(r"`+")
 #: Control characters that Python/JSON made of the escapes \a \b \f \n \r \t \v.
 _CONTROL_TO_LETTER = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 _DOLLARS = re.compile(r"\$+")
+#: Pieces a formula may not straddle: markdown-it would end or start something else there.
+_BARRIERS = markdown.OPAQUE | {markdown.LINK_OPEN}
 
 
-def _escaped(text: str, pos: int) -> bool:
-    """True when text[pos] is preceded by an odd number of backslashes."""
-    count = 0
-    while pos > 0 and text[pos - 1] == "\\":
-        count += 1
-        pos -= 1
-    return count % 2 == 1
+def iter_math(text: str) -> Iterator[MathSpan]:
+    """The formulas markdown-it renders in a Markdown fragment (``$…$``, ``$$…$$``, ``$$`` blocks), in order.
+
+    This is what the site will typeset, whatever the dollars were meant to be:
+    run it on repaired text to see the math that reaches MathJax and LaTeX.
+    """
+    if "$" in text:
+        yield from _rendered_math(markdown.Document(text))
 
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    """CommonMark inline code spans: a backtick run closes at the next run of equal length."""
-    runs = [m.span() for m in _BACKTICKS.finditer(text)]
-    spans: list[tuple[int, int]] = []
-    next_of_length: dict[int, list[int]] = {}
-    for index in range(len(runs) - 1, -1, -1):
-        next_of_length.setdefault(runs[index][1] - runs[index][0], []).append(index)
-    cursor = 0
-    for index, (start, end) in enumerate(runs):
-        length = end - start
-        waiting = next_of_length[length]
-        waiting.pop()  # this run itself, the last pushed for its length
-        if start < cursor or _escaped(text, start):
+def _rendered_math(document: markdown.Document) -> list[MathSpan]:
+    found = [MathSpan(start, end, token.content, True) for start, end, token in document.math_blocks()]
+    for inline in document.inlines:
+        if "$" in inline.content:
+            found += [
+                MathSpan(piece.start, piece.end, piece.token.content, piece.kind == markdown.DISPLAY_MATH)
+                for piece in inline.pieces
+                if piece.kind in (markdown.MATH, markdown.DISPLAY_MATH) and piece.token is not None
+            ]
+    return sorted(found, key=lambda span: span.start)
+
+
+@dataclass
+class _Dollars:
+    """What the dollars of a Markdown text are: the formulas to render, and money.
+
+    `document.text` may differ from the text analysed: ``$$`` that would open
+    a block of display math that is not one are escaped first (see `_dollars`).
+    A formula's `tex` is its source between the delimiters (in a table cell,
+    a ``\\|`` stays escaped).
+    """
+
+    document: markdown.Document
+    formulas: list[MathSpan]
+    money: list[int]  # positions of single ``$`` characters that are text
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+
+def _dollars(text: str) -> _Dollars:
+    """Decide which dollars of a Markdown text delimit math (Pandoc's rules) and which are money.
+
+    The text is read by the site's grammar with inline math switched off, so
+    code spans, links, autolinks and table cells are what markdown-it will
+    make of them; only the dollars it leaves as text are candidates.  Those
+    are paired by Pandoc's rules (see the module docstring), never across a
+    code span, link or other construct, and never in a way markdown-it's
+    dollarmath would pair otherwise.  A ``$$`` block is display math when it
+    holds a formula and no blank line; otherwise every ``$$`` that opens a
+    line inside it is escaped, and the text read again.
+    """
+    for attempt in range(_BLOCK_ROUNDS + 2):
+        document = markdown.Document(text, markdown.POSITIONED_WITHOUT_INLINE_MATH)
+        refused = [(start, end) for start, end, _ in document.math_blocks() if not _display_block(document.text, start, end)]
+        if not refused:
+            break
+        if attempt >= _BLOCK_ROUNDS:  # only crafted text gets here: no line may open a block
+            lines: Iterable[int] = range(len(document.line_starts))
+        else:
+            lines = sorted({line for start, end in refused for line in range(document.line_of(start), document.line_of(end) + 1)})
+        text = _escape_block_openers(document, lines)
+    formulas = [
+        MathSpan(start, end, document.text[start + 2 : end - 2], True) for start, end, _ in document.math_blocks()
+    ]
+    money: list[int] = []
+    for inline in document.inlines:
+        if "$" in inline.content:
+            _pair_inline(inline, document.text, formulas, money)
+    formulas.sort(key=lambda span: span.start)
+    return _Dollars(document, formulas, money)
+
+
+#: Rounds of escaping refused ``$$`` blocks before every line is escaped (one suffices unless crafted).
+_BLOCK_ROUNDS = 3
+_BLOCK_OPENER = re.compile(r"[ \t>*+\-0-9.)]*(?=\$\$)")
+
+
+def _display_block(text: str, start: int, end: int) -> bool:
+    """Pandoc's display math: exactly two dollars on each side, a formula between, no blank line."""
+    inner = text[start + 2 : end - 2]
+    return (
+        end - start >= 5
+        and text[start + 2] != "$"
+        and text[end - 3] != "$"
+        and bool(inner.strip())
+        and re.search(r"\n[ \t]*\n", inner) is None
+    )
+
+
+def _escape_block_openers(document: markdown.Document, lines: Iterable[int]) -> str:
+    """The text with a backslash before each ``$$`` that opens one of `lines` (after any list or quote marker)."""
+    text = document.text
+    cuts = []
+    for line in lines:
+        opener = _BLOCK_OPENER.match(text, document.line_starts[line])
+        if opener and document.line_of(opener.end()) == line:
+            cuts.append(opener.end())
+    pieces, position = [], 0
+    for cut in cuts:
+        pieces += [text[position:cut], "\\"]
+        position = cut
+    return "".join(pieces) + text[position:]
+
+
+def _pair_inline(inline: markdown.Inline, text: str, formulas: list[MathSpan], money: list[int]) -> None:
+    """Pair the text dollars of one paragraph, heading or table cell (see `_dollars`)."""
+    content = inline.content
+    runs: list[tuple[int, int]] = []  # (position in content, length)
+    barriers: list[int] = []
+    for piece in inline.pieces:
+        if piece.kind == markdown.TEXT:
+            runs += [(m.start(), m.end() - m.start()) for m in _DOLLARS.finditer(content, piece.rel_start, piece.rel_end)]
+        elif piece.kind in _BARRIERS:
+            barriers.append(piece.rel_start)
+    index = 0
+    while index < len(runs):
+        run = runs[index]
+        if index + 1 < len(runs) and _math_pair(content, run, runs[index + 1], barriers):
+            close = runs[index + 1]
+            start, end = inline.to_doc(run[0]), inline.to_doc_end(close[0] + close[1])
+            formulas.append(MathSpan(start, end, text[start + run[1] : end - run[1]], run[1] == 2))
+            index += 2
             continue
-        if waiting:
-            close = runs[waiting[-1]]
-            spans.append((start, close[1]))
-            cursor = close[1]
-    return spans
+        money.extend(inline.to_doc(run[0] + offset) for offset in range(run[1]))
+        index += 1
 
 
-def _dollar_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Unescaped runs of ``$`` in text[start:end] as (position, length)."""
-    runs = []
-    for m in _DOLLARS.finditer(text, start, end):
-        pos, length = m.start(), m.end() - m.start()
-        if _escaped(text, pos):
-            pos, length = pos + 1, length - 1
-        if length:
-            runs.append((pos, length))
-    return runs
+def _math_pair(content: str, opener: tuple[int, int], closer: tuple[int, int], barriers: list[int]) -> bool:
+    """Is this pair of dollar runs a formula, by Pandoc's rules and as markdown-it's dollarmath will read it?"""
+    if not _closes(content, opener, closer, len(content)):
+        return False
+    if _dollarmath_escaped(content, opener[0]) or _dollarmath_escaped(content, closer[0]):
+        return False
+    between = bisect.bisect_left(barriers, opener[0])
+    return between == len(barriers) or barriers[between] > closer[0]
+
+
+def _dollarmath_escaped(content: str, position: int) -> bool:
+    """dollarmath's own test for an escaped ``$``, quirks and all.
+
+    It counts the backslashes before the dollar, and before the first
+    character it reads the last one (``src[-1]``): a ``$`` that opens a
+    paragraph ending in a backslash is never math.
+    """
+    backslashes, back = 0, position
+    while back >= 0:
+        back -= 1
+        if content[back] == "\\":
+            backslashes += 1
+        else:
+            break
+    return backslashes % 2 == 1
 
 
 def _closes(text: str, opener: tuple[int, int], closer: tuple[int, int], end: int) -> bool:
@@ -154,36 +271,6 @@ def _eaten_escape_at(text: str, pos: int) -> bool:
 def _blank(char: str) -> bool:
     """Whitespace, except control characters that are the remains of an eaten escape."""
     return char.isspace() and char not in _CONTROL_TO_LETTER
-
-
-def _scan(text: str) -> tuple[list[MathSpan], list[int]]:
-    """Math spans and the positions of ``$`` that are text (money), outside code."""
-    spans: list[MathSpan] = []
-    money: list[int] = []
-    bounds = [0]
-    for start, end in _code_spans(text):
-        bounds += [start, end]
-    bounds.append(len(text))
-    for seg_start, seg_end in zip(bounds[::2], bounds[1::2]):
-        runs = _dollar_runs(text, seg_start, seg_end)
-        index = 0
-        while index < len(runs):
-            run = runs[index]
-            if index + 1 < len(runs) and _closes(text, run, runs[index + 1], seg_end):
-                close = runs[index + 1]
-                inner = run[0] + run[1]
-                spans.append(MathSpan(run[0], close[0] + close[1], text[inner : close[0]], run[1] == 2))
-                index += 2
-                continue
-            money.extend(range(run[0], run[0] + run[1]))
-            index += 1
-    return spans, money
-
-
-def iter_math(text: str) -> Iterator[MathSpan]:
-    """Yield the math spans of a Markdown fragment, skipping inline code and money."""
-    if "$" in text:
-        yield from _scan(text)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -239,19 +326,41 @@ _TEXT_ARGUMENT = frozenset(
 _PAIRED = frozenset(name[1:] for name in WHITELIST if name[0] == "l" and "r" + name[1:] in WHITELIST)
 
 _TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|[A-Za-z]+", re.DOTALL)
-_CONTROL_WORD = re.compile(r"([\a\b\f\n\r\t\v])([A-Za-z]*)")
+#: Not \\n: a text holding a line break has its lines apart, and `join_split_escapes` rejoins them.
+_CONTROL_WORD = re.compile(r"([\a\b\f\r\t\v])([A-Za-z]*)")
 _LOST_SPACING = re.compile(r"(?<=\s)([,;!])(?=\s)")
 _PERCENT = re.compile(r"(?<!\\)%")
-_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+_LABEL_RUN = re.compile(r"[A-Za-z0-9-]+")
+_NEXT_VISIBLE = re.compile(r"\s*(\S?)")
 
 
-def _in_label(tex: str, start: int, end: int) -> bool:
-    """True when the word is the whole of a script group such as ``_{adv}``, ``^{max}``."""
-    while start > 0 and tex[start - 1] in _LABEL_CHARS:
-        start -= 1
-    while end < len(tex) and tex[end] in _LABEL_CHARS:
-        end += 1
-    return start >= 2 and tex[start - 1] == "{" and tex[start - 2] in "_^" and end < len(tex) and tex[end] == "}"
+class _Formula:
+    """A formula being read word by word, with what the words look around them for found once.
+
+    A word in ``a-b-c-…`` looks at the whole hyphenated run around it: found
+    afresh for each word, a long such run made repair quadratic.
+    """
+
+    __slots__ = ("tex", "_run_starts", "_run_ends")
+
+    def __init__(self, tex: str):
+        self.tex = tex
+        self._run_starts: list[int] = []
+        self._run_ends: list[int] = []
+        for run in _LABEL_RUN.finditer(tex):
+            self._run_starts.append(run.start())
+            self._run_ends.append(run.end())
+
+    def in_label(self, start: int) -> bool:
+        """True when the word at `start` is the whole of a script group such as ``_{adv}``, ``^{max}``."""
+        index = bisect.bisect_right(self._run_starts, start) - 1
+        first, end, tex = self._run_starts[index], self._run_ends[index], self.tex
+        return first >= 2 and tex[first - 1] == "{" and tex[first - 2] in "_^" and end < len(tex) and tex[end] == "}"
+
+    def next_visible(self, position: int) -> str:
+        """The first non-blank character from `position` on ('' at the end)."""
+        match = _NEXT_VISIBLE.match(self.tex, position)
+        return match.group(1) if match else ""
 
 
 def _flanked(tex: str, start: int, end: int) -> bool:
@@ -261,15 +370,16 @@ def _flanked(tex: str, start: int, end: int) -> bool:
     return before and after and not (start == 0 and end == len(tex))
 
 
-def _fits(tex: str, start: int, end: int, name: str) -> bool:
+def _fits(formula: _Formula, start: int, end: int, name: str) -> bool:
     """Does the context at tex[start:end] make `name` a command rather than a word?"""
+    tex = formula.tex
     kind = WHITELIST[name].kind
-    following = tex[end:].lstrip()[:1]
     if kind in _ARGUMENT_KINDS:
+        following = formula.next_visible(end)
         return following == "{" or (name == "sqrt" and following == "[")
     if kind in _DELIMITER_KINDS:
         return end < len(tex) and tex[end] in _DELIMITERS
-    if _in_label(tex, start, end):
+    if formula.in_label(start):
         return kind == "symbol" and name not in WORDLIKE
     if kind in _FUNCTION_KINDS:
         return (end < len(tex) and tex[end] in _APPLIED) or _flanked(tex, start, end)
@@ -278,13 +388,14 @@ def _fits(tex: str, start: int, end: int, name: str) -> bool:
     return True
 
 
-def _resolve(tex: str, start: int, end: int, open_pairs: Counter[str]) -> str | None:
+def _resolve(formula: _Formula, start: int, end: int, open_pairs: Counter[str]) -> str | None:
     """The command a bare word stands for, or None when it is just letters."""
+    tex = formula.tex
     word = tex[start:end]
     if word in _PAIRED and open_pairs[word] > 0:
         return "r" + word
     if len(word) > 1 and word in WHITELIST:
-        return word if _fits(tex, start, end, word) else None
+        return word if _fits(formula, start, end, word) else None
     if word in ALL_COMMANDS:
         return None  # a known but refused command name stays inert letters
     # A lost escape letter: "ilde" is \tilde minus its \t.  Two-letter remains
@@ -292,7 +403,7 @@ def _resolve(tex: str, start: int, end: int, open_pairs: Counter[str]) -> str | 
     if len(word) >= 3 or (len(word) == 2 and start > 0 and tex[start - 1] in " \t"):
         for letter in ESCAPE_LETTERS:
             candidate = letter + word
-            if candidate in WHITELIST and _fits(tex, start, end, candidate):
+            if candidate in WHITELIST and _fits(formula, start, end, candidate):
                 return candidate
     return None
 
@@ -323,6 +434,7 @@ def _word_fixes(tex: str) -> list[tuple[int, int, str]]:
     fixes = []
     open_pairs: Counter[str] = Counter()
     skip_until = 0
+    formula = _Formula(tex)
     for m in _TOKEN.finditer(tex):
         start, end = m.span()
         if start < skip_until:
@@ -331,7 +443,7 @@ def _word_fixes(tex: str) -> list[tuple[int, int, str]]:
         if token[0] == "\\":
             name = token[1:]
         else:
-            resolved = _resolve(tex, start, end, open_pairs)
+            resolved = _resolve(formula, start, end, open_pairs)
             if resolved is None:
                 continue
             name = resolved
@@ -435,53 +547,129 @@ def _as_text(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", text)
 
 
-def repair_text(text: str, source: Source, report: Report) -> str:
-    """Repair every formula of a Markdown fragment and escape every money ``$``.
+Where = Callable[[int], Source]
+"""Maps a line of the text (0-based) to the dump line it came from, for diagnostics."""
 
-    `text` is a paragraph, list item or table row, never a code block; its
-    inline code spans are left as they are.  A formula that is still unsafe
-    after repair is shown as escaped plain text and reported at `source`.  Never
-    raises, and is idempotent: repaired output comes back unchanged.
-    """
+
+def repair_text(text: str, source: Source, report: Report, where: Where | None = None) -> str:
+    """Repair every formula of a Markdown text and escape every money ``$``; see `repair_markdown`."""
     if "$" not in text:
         return text
-    spans, money = _scan(text)
-    events = sorted([(span.start, span) for span in spans] + [(pos, None) for pos in money], key=lambda e: e[0])
-    out = []
-    pos = 0
+    return repair_markdown(text, source, report, where).text
+
+
+def repair_markdown(text: str, source: Source, report: Report, where: Where | None = None) -> markdown.Document:
+    """Repair every formula of a Markdown text, escape every money ``$``, and return the result parsed.
+
+    What is math is decided on the site's own grammar (`_dollars`).  A formula
+    still unsafe after repair is shown as escaped plain text and reported at
+    its line (`where`, else `source`).  The result is parsed again by the
+    site's grammar, and any math in it that was not approved here (a corner
+    of markdown-it's dollar rules) is shown as text too: every formula that
+    renders has been through the whitelist.  Never raises, and is idempotent.
+    """
+    locate = where or (lambda line: source)
+    found = _dollars(text)
+    out, expected = _rendered(found, lambda position: locate(found.document.line_of(position)), report)
+    for attempt in range(_VERIFY_ROUNDS + 1):
+        result = markdown.Document(out)
+        strays = [span for span in _rendered_math(result) if (span.start, span.end) not in expected]
+        if not strays:
+            return result
+        for span in strays:
+            report.add(
+                Severity.WARNING,
+                "math-stray",
+                f"text the repair left as text would render as math; shown as text: {span.tex[:80]!r}",
+                locate(result.line_of(span.start)),
+            )
+        if attempt == _VERIFY_ROUNDS:  # only crafted text gets here: no dollar may delimit math
+            return markdown.Document(_UNESCAPED_DOLLAR.sub(lambda m: m.group(1) + "\\$", out))
+        replacements = [(span.start, span.end, _as_text(out[span.start : span.end])) for span in strays]
+        out = _replaced(out, replacements)
+        expected = _moved(expected, replacements)
+    raise AssertionError("unreachable")
+
+
+#: Rounds of showing stray math as text before every dollar is escaped (one suffices unless crafted).
+_VERIFY_ROUNDS = 3
+#: A dollar that dollarmath would read as a delimiter (an even number of backslashes before it).
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
+
+
+def _moved(spans: set[tuple[int, int]], replacements: list[tuple[int, int, str]]) -> set[tuple[int, int]]:
+    """`spans` after `_replaced`: shifted by the replacements before them, dropped where one overlaps."""
+    ends = [end for _, end, _ in replacements]
+    shifts = [0]
+    for start, end, new in replacements:
+        shifts.append(shifts[-1] + len(new) - (end - start))
+    moved = set()
+    for start, end in spans:
+        before = bisect.bisect_right(ends, start)  # replacements that end at or before the span
+        if before < len(replacements) and replacements[before][0] < end:
+            continue
+        moved.add((start + shifts[before], end + shifts[before]))
+    return moved
+
+
+def _replaced(text: str, replacements: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end) range replaced; the ranges are sorted and disjoint."""
+    pieces, position = [], 0
+    for start, end, replacement in replacements:
+        pieces += [text[position:start], replacement]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _rendered(found: _Dollars, locate: Callable[[int], Source], report: Report) -> tuple[str, set[tuple[int, int]]]:
+    """The text with formulas repaired and money escaped, and where its formulas now are."""
+    text = found.text
+    events: list[tuple[int, MathSpan | None]] = [(span.start, span) for span in found.formulas]
+    events += [(position, None) for position in found.money]
+    events.sort(key=lambda event: event[0])
+    out: list[str] = []
+    expected: set[tuple[int, int]] = set()
+    length = 0  # of the output so far
+    position = 0
     for at, span in events:
-        out.append(text[pos:at])
+        out.append(text[position:at])
+        length += at - position
         if span is None:
             out.append("\\$")
-            pos = at + 1
+            length += 2
+            position = at + 1
             # Money is followed by a digit; a letter, command or group opens math left unclosed.
-            if at + 1 < len(text) and (text[at + 1].isalpha() or text[at + 1] in "\\{") and not _escaped(text, at):
-                report.add(Severity.WARNING, "math-unclosed", f"unclosed math span {text[at:at + 40]!r}", source)
+            if at + 1 < len(text) and (text[at + 1].isalpha() or text[at + 1] in "\\{"):
+                report.add(Severity.WARNING, "math-unclosed", f"unclosed math span {text[at:at + 40]!r}", locate(at))
             continue
-        out.append(_render(span, text, source, report))
-        pos = span.end
-    out.append(text[pos:])
-    return "".join(out)
+        rendered, is_math = _render(span, text, locate(at), report)
+        if is_math:
+            expected.add((length, length + len(rendered)))
+        out.append(rendered)
+        length += len(rendered)
+        position = span.end
+    out.append(text[position:])
+    return "".join(out), expected
 
 
-def _render(span: MathSpan, text: str, source: Source, report: Report) -> str:
+def _render(span: MathSpan, text: str, source: Source, report: Report) -> tuple[str, bool]:
+    """The Markdown for one formula, and whether it is still math."""
     # Blanks at the edges mean nothing to TeX but would stop "$" from opening.
     repaired = repair_formula(span.tex) if span.display else repair_formula(span.tex).strip()
     problems = unsafe_commands(repaired)
     for severity, code, message in problems:
         report.add(severity, code, f"{message}; shown as text: {span.tex[:80]!r}", source)
     if problems:
-        return _as_text(text[span.start : span.end])
+        return _as_text(text[span.start : span.end]), False
     if not repaired.strip():  # only control characters: no formula, keep the dollars as text
-        return "\\$" * (4 if span.display else 2)
+        return "\\$" * (4 if span.display else 2), False
     if repaired != span.tex:
         report.add(Severity.INFO, "math-repaired", f"math repaired: {span.tex!r} -> {repaired!r}", source)
     delimiter = "$$" if span.display else "$"
-    return f"{delimiter}{repaired}{delimiter}"
+    return f"{delimiter}{repaired}{delimiter}", True
 
 
-_FENCE = re.compile(r"\s*(```|~~~)")
-_LEADING_WORD = re.compile(r"[A-Za-z]+")
 #: Escapes that end a line when eaten: \\n itself, and \\r \\f \\v, which
 #: str.splitlines() also breaks on.
 _LINE_BREAK_LETTERS = "nrfv"
@@ -489,7 +677,7 @@ _LINE_BREAK_LETTERS = "nrfv"
 
 def _dangling_opener(line: str) -> int | None:
     """Position of a ``$`` that opens math but is not closed on this line."""
-    _, money = _scan(line)
+    money = _dollars(line).money
     if money and (money[-1] + 1 == len(line) or not line[money[-1] + 1].isspace()):
         run_start = money[-1]
         while run_start > 0 and line[run_start - 1] == "$":
@@ -510,11 +698,14 @@ def join_split_escapes(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     joined line keeps the first part's number.  Fenced code is left alone.
     """
     out: list[tuple[int, str]] = []
-    in_fence = False
+    fence: markdown.Fence | None = None
     for number, text in lines:
-        if _FENCE.match(text):
-            in_fence = not in_fence
-        elif not in_fence and out:
+        if fence is not None:
+            if fence.closed_by(text):
+                fence = None
+        elif (opened := markdown.Fence.opened_by(text)) is not None:
+            fence = opened
+        elif out:
             joined = _join(out[-1][1], text)
             if joined is not None:
                 out[-1] = (out[-1][0], joined)
@@ -526,13 +717,15 @@ def join_split_escapes(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def _join(previous: str, line: str) -> str | None:
     if "$" not in previous:  # most lines: no math to be left open
         return None
-    opener = _dangling_opener(previous)
     word = _LEADING_WORD.match(line)
-    if opener is None or word is None:
+    letters = [letter for letter in _LINE_BREAK_LETTERS if word and letter + word.group() in WHITELIST]
+    if not letters:
         return None
-    for letter in _LINE_BREAK_LETTERS:
-        if letter + word.group() in WHITELIST:
-            joined = f"{previous}\\{letter}{line}"
-            if any(span.start == opener for span in iter_math(joined)):
-                return joined
+    opener = _dangling_opener(previous)
+    if opener is None:
+        return None
+    for letter in letters:
+        joined = f"{previous}\\{letter}{line}"
+        if any(span.start == opener for span in _dollars(joined).formulas):
+            return joined
     return None

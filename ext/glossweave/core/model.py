@@ -13,6 +13,7 @@ times smaller, which at 64,000 entries saves some 100 MB.
 from __future__ import annotations
 
 import enum
+from array import array
 from dataclasses import dataclass, field
 
 
@@ -116,6 +117,9 @@ class Entry:
     display_name: str
     blocks: list[Block]
     summary: str  # one plain-text line, for previews and letter pages
+    # Where no link may go in `markdown`: flat (start, end) pairs (linker.unlinkable_regions),
+    # found while normalizing, when the Markdown is parsed anyway; None: found when linking.
+    unlinkable: array | None = None
 
     @property
     def source(self) -> Source:

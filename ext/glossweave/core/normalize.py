@@ -1,28 +1,28 @@
 """Normalize stage: `RawEntry` → `Entry` (header parsed, blocks restored, math repaired).
 
+The body's Markdown is finished (math repaired, money and unmeant emphasis
+kept as text; `glossweave.core.fidelity`) and read once by the site's
+grammar; its summary and the places no link may go come from that reading.
 An entry that cannot be published (no body, nothing left after cleaning) is
 returned as a `Rejection` with its reason, never dropped.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-
-from pylatexenc.latex2text import LatexNodes2Text
 
 from glossweave.core import texmath
 from glossweave.core.blocks import Line, restore_blocks, unflatten
+from glossweave.core.fidelity import finish_markdown
 from glossweave.core.headers import parse_header
-from glossweave.core.model import Block, BlockKind, Entry, Header, Layout, RawEntry, Rejection, Report, Source
+from glossweave.core.linker import unlinkable_regions
+from glossweave.core.model import Entry, Header, Layout, RawEntry, Rejection, Report
 from glossweave.core.reader import MAX_ENTRY_CHARS
+from glossweave.core.summary import summarize
 
 _OPENING_BOLD = re.compile(r"^\*\*(.+?)\*\*")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _MARKUP = re.compile(r"\*\*|__|`")
-_TEX_TO_TEXT = LatexNodes2Text(math_mode="text")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
-SUMMARY_CHARS = 240
 
 
 def normalize_entry(raw: RawEntry, vocabulary: set[str], report: Report) -> Entry | Rejection:
@@ -33,10 +33,17 @@ def normalize_entry(raw: RawEntry, vocabulary: set[str], report: Report) -> Entr
     display_name = display_name_for(header, raw.body[0])
     lines = _body_lines(raw, [display_name, header.term])
     blocks = restore_blocks(lines, raw.source.file, report)
-    blocks = [_repair_block(block, raw.source.file, report) for block in blocks]
     if not blocks:
         return Rejection(raw.source, "body has no content", raw.header)
-    return Entry(raw=raw, header=header, display_name=display_name, blocks=blocks, summary=summarize(blocks))
+    blocks, document = finish_markdown(blocks, raw.source.file, report)
+    return Entry(
+        raw=raw,
+        header=header,
+        display_name=display_name,
+        blocks=blocks,
+        summary=summarize(blocks, document),
+        unlinkable=unlinkable_regions(blocks, document),
+    )
 
 
 def _body_lines(raw: RawEntry, names: list[str]) -> list[Line]:
@@ -46,14 +53,6 @@ def _body_lines(raw: RawEntry, names: list[str]) -> list[Line]:
         return [Line(raw.body_line, text) for text in unflatten(raw.body[0], names)]
     numbered = [(raw.body_line + offset, text) for offset, text in enumerate(raw.body)]
     return [Line(number, text) for number, text in texmath.join_split_escapes(numbered)]
-
-
-def _repair_block(block: Block, file: str, report: Report) -> Block:
-    """Repair math and escape money in every line of a non-code block (most have no `$`: nothing to do)."""
-    if block.kind is BlockKind.CODE or not any("$" in line for line in block.lines):
-        return block
-    source = Source(file, block.line)
-    return Block(block.kind, [texmath.repair_text(line, source, report) for line in block.lines], block.line)
 
 
 def display_name_for(header: Header, first_body_line: str) -> str:
@@ -108,33 +107,3 @@ def _find_word(term: str, text: str) -> str | None:
 def _in_word(text: str, index: int) -> bool:
     """Is text[index] a `[\\w-]` character (False off either end)?"""
     return 0 <= index < len(text) and (text[index].isalnum() or text[index] in "_-")
-
-
-def _plain_math(text: str) -> str:
-    """Math as readable Unicode (`$L_\\infty$` → `L_∞`): previews are plain text, not TeX."""
-    out, position = [], 0
-    for span in texmath.iter_math(text):
-        out += [text[position : span.start], _tex_as_text(span.tex)]
-        position = span.end
-    return "".join(out) + text[position:]
-
-
-@functools.lru_cache(maxsize=4096)
-def _tex_as_text(tex: str) -> str:
-    """pylatexenc's reading of one formula, remembered: corpora repeat formulas, and a parse costs ~0.5 ms."""
-    return _TEX_TO_TEXT.latex_to_text(tex).strip()
-
-
-def summarize(blocks: list[Block]) -> str:
-    """One plain-text line for previews and letter pages: the first sentence or two."""
-    first = next((b for b in blocks if b.kind is BlockKind.PARAGRAPH), blocks[0])
-    text = _plain_math(" ".join(line.strip() for line in first.lines))
-    text = _MARKUP.sub("", text).replace("\\$", "$")
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= SUMMARY_CHARS:
-        return text
-    sentences = _SENTENCE.split(text)
-    summary = sentences[0]
-    if len(summary) > SUMMARY_CHARS:
-        summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return summary

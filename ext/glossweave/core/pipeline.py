@@ -34,7 +34,7 @@ from glossweave.core.workers import available_cpus, collector_paused, fork_map
 _LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
 
 #: Bump when a change to reading or normalizing must invalidate cached dumps.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 #: Below this many entries the pipeline runs in one process: forking costs more than it saves.
@@ -265,4 +265,7 @@ def link_terms(terms: list[Term], rules: LinkRules | None = None, workers: int =
 def _link_range(shared: tuple[Linker, list[Term]], bounds: tuple[int, int]) -> list[list[list[LinkSpan]]]:
     """The links of each sense of terms[start:stop]."""
     linker, terms = shared
-    return [[linker.link(sense.entry.blocks, term.slug) for sense in term.senses] for term in terms[slice(*bounds)]]
+    return [
+        [linker.link(sense.entry.blocks, term.slug, sense.entry.unlinkable) for sense in term.senses]
+        for term in terms[slice(*bounds)]
+    ]

@@ -1,0 +1,171 @@
+"""Make an entry's Markdown render as the corpus wrote it.
+
+Two things in scraped definitions are not what CommonMark makes of them:
+
+* Formulas lost their backslashes and share ``$`` with money
+  (`glossweave.core.texmath` repairs the one and escapes the other).
+* ``*`` used for multiplication and ``_`` for subscripts outside ``$…$``
+  (invented: ``z = U*v + (P*Q)*v``, ``∇_x log p(x) … x_{t+1}``) pair into
+  emphasis, silently: the page shows "Uv + (PQ)*v" with a stray italic run.
+
+An emphasis the author meant opens at the start of a word and closes at the
+end of one: ``*this*``, ``**Term**:``, ``(_see_)``, ``**K-Means**-like``.  One
+whose delimiter sits against a letter, digit or bracket on its outer side
+(``U*v``, ``)*v``, ``∇_x``, ``x_{``) is a formula's, and its delimiters get
+a backslash, which CommonMark renders as the character itself.
+
+Everything here reads the Markdown as markdown-it does (`glossweave.core.markdown`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+
+from glossweave.core import markdown, texmath
+from glossweave.core.model import Block, BlockKind, Report, Source
+
+__all__ = ["finish_markdown", "unmeant_emphasis"]
+
+#: What may stand just before an emphasis that opens a word, and just after one that closes it.
+_OPENS_AFTER = frozenset("([{\"'“‘«‹—–-/")
+_CLOSES_BEFORE = frozenset(".,;:!?)]}\"'”’»›…—–-/")
+_DELIMITER = re.compile(r"\*+|_+")
+#: Delimiter characters skipped when looking past nested emphasis (``***x***``, ``**_x_**``),
+#: at most this many (a longer cluster of them is no word's edge).
+_MARKS = "*_~"
+_NESTED_MARKS = 4
+#: Rounds of escaping: escaping one pair can let others pair (only crafted text needs a second).
+_ROUNDS = 3
+
+
+def finish_markdown(blocks: list[Block], file: str, report: Report) -> tuple[list[Block], markdown.Document | None]:
+    """Repair math and keep unmeant emphasis literal in an entry's blocks, read as one document.
+
+    The blocks are joined as the site renders them (one blank line apart), so
+    a construct that spans blocks is seen as it renders.  Returns the blocks,
+    changed only where needed, and the final text parsed, when it had to be
+    parsed (None when nothing in it needed the parser).
+    """
+    text = "\n\n".join(block.markdown() for block in blocks)
+    document: markdown.Document | None = None
+    if any("$" in line for block in blocks if block.kind is not BlockKind.CODE for line in block.lines):
+        document = texmath.repair_markdown(text, Source(file, blocks[0].line), report, _line_sources(blocks, file))
+        text = document.text
+    if _may_hold_unmeant_emphasis(text):
+        document = document or markdown.Document(text)
+        for _ in range(_ROUNDS):
+            positions = unmeant_emphasis(document)
+            if not positions:
+                break
+            document = markdown.Document(_escaped(document.text, positions))
+        text = document.text
+    if document is None:
+        return blocks, None
+    return _regrouped(blocks, text), document
+
+
+def _line_sources(blocks: list[Block], file: str) -> Callable[[int], Source]:
+    """Line of the joined text → the dump line of its block (for diagnostics)."""
+    starts = []
+    for block in blocks:
+        starts += [Source(file, block.line)] * (len(block.lines) + 1)
+    return lambda line: starts[min(line, len(starts) - 1)]
+
+
+def _regrouped(blocks: list[Block], text: str) -> list[Block]:
+    """`blocks` with their lines taken from `text`, which has the same lines (repairs never add or remove one)."""
+    lines = text.split("\n")
+    assert len(lines) == sum(len(block.lines) + 1 for block in blocks) - 1, "a repair changed the line structure"
+    out, position = [], 0
+    for block in blocks:
+        mine = lines[position : position + len(block.lines)]
+        out.append(block if mine == block.lines else Block(block.kind, mine, block.line))
+        position += len(block.lines) + 1
+    return out
+
+
+def _escaped(text: str, positions: list[int]) -> str:
+    pieces, last = [], 0
+    for position in positions:
+        pieces += [text[last:position], "\\"]
+        last = position
+    return "".join(pieces) + text[last:]
+
+
+def unmeant_emphasis(document: markdown.Document) -> list[int]:
+    """Positions (sorted) of the delimiter characters of every emphasis the author did not mean."""
+    positions: list[int] = []
+    for inline in document.inlines:
+        if not _may_hold_unmeant_emphasis(inline.content):
+            continue
+        content = inline.content
+        openers: list[markdown.Piece] = []
+        for piece in inline.pieces:
+            token = piece.token
+            if piece.kind != markdown.EMPHASIS or token is None or token.markup[:1] not in "*_":
+                continue
+            if token.nesting == 1:
+                openers.append(piece)
+                continue
+            opener = openers.pop()
+            if not (_opens_a_word(content, opener.rel_start) and _closes_a_word(content, piece.rel_end)):
+                positions += range(opener.start, opener.end)
+                positions += range(piece.start, piece.end)
+    return sorted(positions)
+
+
+def _opens_a_word(content: str, start: int) -> bool:
+    """Does the character before this opener (past other delimiters) leave it at the start of a word?"""
+    stop = max(0, start - _NESTED_MARKS)
+    while start > stop and content[start - 1] in _MARKS:
+        start -= 1
+    return start == 0 or content[start - 1].isspace() or content[start - 1] in _OPENS_AFTER
+
+
+def _closes_a_word(content: str, end: int) -> bool:
+    """Does the character after this closer (past other delimiters) leave it at the end of a word?"""
+    stop = min(len(content), end + _NESTED_MARKS)
+    while end < stop and content[end] in _MARKS:
+        end += 1
+    return end == len(content) or content[end].isspace() or content[end] in _CLOSES_BEFORE
+
+
+def _may_hold_unmeant_emphasis(text: str) -> bool:
+    """Could markdown-it pair a delimiter here into an emphasis `unmeant_emphasis` would refuse?
+
+    Only a run that can open (by CommonMark's flanking rules) without
+    opening a word, or can close without closing one, can be part of such a
+    pair; text without one needs no parse.  tests/test_fidelity.py checks
+    this against `unmeant_emphasis` on markdown-it's own pairing.
+    """
+    if "*" not in text and "_" not in text:
+        return False
+    for run in _DELIMITER.finditer(text):
+        start, end = run.span()
+        before = start
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        start += (start - before) % 2  # an escaped first character is no delimiter
+        if start == end:
+            continue
+        can_open, can_close = _can_open_close(text, start, end)
+        if (can_open and not _opens_a_word(text, start)) or (can_close and not _closes_a_word(text, end)):
+            return True
+    return False
+
+
+def _can_open_close(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """CommonMark's can-open and can-close of the delimiter run text[start:end] (markdown-it's scanDelims)."""
+    last = text[start - 1] if start > 0 else " "
+    following = text[end] if end < len(text) else " "
+    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+    next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
+    last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
+    left = not (next_space or (next_punct and not (last_space or last_punct)))
+    right = not (last_space or (last_punct and not (next_space or next_punct)))
+    if text[start] == "*":
+        return left, right
+    return left and (not right or last_punct), right and (not left or next_punct)

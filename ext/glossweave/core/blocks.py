@@ -18,9 +18,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from glossweave.core import markdown
 from glossweave.core.model import Block, BlockKind, Report, Severity, Source
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)")
+#: The language a fence's info string names (the rest of it is never a language).
+_LANGUAGE = re.compile(r"[\w+-]*")
 _BULLET = re.compile(r"^(\s*)(?:[-*+]|•)\s+(.*)$")
 _ORDERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(.*)$")
 _TABLE_ROW = re.compile(r"^\s*\|")
@@ -29,13 +31,27 @@ _BOLD_LINE = re.compile(r"^\*\*[^*]+\*\*:?$")
 #: A plain short line such as `Overview` or `Sources` acts as a section heading.
 _PLAIN_HEADING = re.compile(r"^[A-Z][\w()'&/ -]{0,58}[\w)]$")
 
-#: A line of unfenced code: imports, definitions, assignments, calls, shell commands.
-_CODE_LINE = re.compile(
-    r"""^(?:from\s+[\w.]+\s+import\s|\"{3}|'{3}|import\s+[\w.]+|def\s+\w+\(|class\s+\w+[(:]|return\b|@\w+"""
-    r"""|\w[\w.\[\]"']*\s*[-+*/]?=\s*\S|[\w.]+\(.*\)\s*$|[)\]}]+[,;]?\s*$"""
-    r"""|(?:git|docker|pip|python|npm|kubectl|cd|lakectl|spark-submit|curl)\s)"""
+#: Commands that open a shell line, whatever follows them.
+_COMMANDS = (
+    "git|docker|docker-compose|podman|pip|pip3|pipx|uv|poetry|conda|mamba|python|python3|npm|npx|yarn|pnpm|node"
+    "|kubectl|helm|kind|minikube|terraform|aws|gcloud|az|cd|ls|mkdir|rm|cp|mv|cat|echo|export|source|sudo"
+    "|apt|apt-get|yum|dnf|brew|wget|curl|ssh|scp|rsync|make|cmake|cargo|rustc|go|java|javac|mvn|gradle|gcc|g\\+\\+"
+    "|clang|nvcc|nvidia-smi|torchrun|deepspeed|accelerate|huggingface-cli|ollama|vllm|lakectl|spark-submit|dvc"
+    "|mlflow|ray|bash|sh|zsh|chmod|chown|tar|unzip|jupyter|pytest|tensorboard|wandb|uvicorn|gunicorn|streamlit"
 )
-_SHELL = re.compile(r"^(?:git|docker|pip|npm|kubectl|cd|lakectl|spark-submit|curl)\s")
+#: A shell line: an optional prompt, then a known command, a script, or any lowercase
+#: command given an option (``make -j 4``, ``tool --flag``).
+_SHELL = re.compile(
+    rf"^(?:\$\s+)?(?:(?:{_COMMANDS})\s|\./\S|[a-z][\w.+-]*\s+(?:\S+\s+)*?--?[A-Za-z])"
+)
+#: A line of unfenced Python: imports, definitions, assignments, calls, control lines, closing brackets.
+_PYTHON_LINE = re.compile(
+    r"""^(?:from\s+[\w.]+\s+import\s|\"{3}|'{3}|import\s+[\w.]+|def\s+\w+\(|class\s+\w+[(:]|return\b|@\w+"""
+    r"""|(?:if|elif|for|while|with|try|except|else|finally)\b[^\n]*:\s*$"""
+    r"""|\w[\w.\[\]"']*\s*[-+*/]?=\s*\S|[\w.]+\(.*\)\s*$|[)\]}]+[,;]?\s*$)"""
+)
+#: A comment line of shell or Python: code when it stands among code lines.
+_COMMENT = re.compile(r"^#(?:\s|!|$)")
 
 #: Tables wider or longer than this are cut and reported, never silently.
 MAX_TABLE_COLUMNS = 30
@@ -59,14 +75,14 @@ def restore_blocks(lines: list[Line], file: str, report: Report) -> list[Block]:
         if not text.strip():
             index += 1
             continue
-        fence = _FENCE.match(text)
+        fence = markdown.Fence.opened_by(text)
         if fence:
             index = _take_code(lines, index, fence, blocks, file, report)
         elif _TABLE_ROW.match(text):
             index = _take_table(lines, index, blocks, file, report)
         elif _BULLET.match(text) or _ORDERED.match(text):
             index = _take_list(lines, index, blocks)
-        elif looks_like_code(text) and index + 1 < len(lines) and looks_like_code(lines[index + 1].text):
+        elif _opens_code(lines, index):
             index = _take_unfenced_code(lines, index, blocks)
         else:
             kind = BlockKind.HEADING if _is_heading(lines, index) else BlockKind.PARAGRAPH
@@ -80,12 +96,39 @@ def restore_blocks(lines: list[Line], file: str, report: Report) -> list[Block]:
 
 def looks_like_code(text: str) -> bool:
     """Does this line (or flattened run) start like program code rather than prose?"""
-    return bool(_CODE_LINE.match(text.strip()))
+    text = text.strip()
+    return bool(_PYTHON_LINE.match(text) or _SHELL.match(text))
+
+
+def _is_comment(text: str) -> bool:
+    return bool(_COMMENT.match(text.strip()))
+
+
+def _opens_code(lines: list[Line], index: int) -> bool:
+    """Do two lines of code start here (a comment line counts beside a code line)?
+
+    A shell or Python comment (``# Run the job``) is code among code lines;
+    left to Markdown it would be a heading.
+    """
+    if index + 1 >= len(lines):
+        return False
+    here, after = lines[index].text, lines[index + 1].text
+    if looks_like_code(here):
+        return looks_like_code(after) or (_is_comment(after) and _code_follows(lines, index + 1))
+    return _is_comment(here) and looks_like_code(after)
+
+
+def _code_follows(lines: list[Line], index: int) -> bool:
+    """Is the run of comment lines starting at `index` followed by a line of code?"""
+    while index < len(lines) and _is_comment(lines[index].text):
+        index += 1
+    return index < len(lines) and looks_like_code(lines[index].text)
 
 
 def guess_language(code: str) -> str:
     """A fence info string for unfenced code: only ever a plain language name."""
-    if _SHELL.match(code.strip()):
+    first = next((line for line in code.strip().splitlines() if line.strip() and not _is_comment(line)), "")
+    if _SHELL.match(first.strip()):
         return "bash"
     return "python" if re.search(r"\b(?:import|def|return)\b", code) else ""
 
@@ -107,12 +150,12 @@ def _take_unfenced_code(lines: list[Line], start: int, blocks: list[Block]) -> i
     index, depth, body = start, 0, []
     while index < len(lines):
         text = lines[index].text.rstrip()
-        if not text.strip() or (depth <= 0 and not (looks_like_code(text) or text.lstrip().startswith("#"))):
+        if not text.strip() or (depth <= 0 and not (looks_like_code(text) or _is_comment(text))):
             break
         body.append(text)
         depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
         index += 1
-    blocks.append(code_block(guess_language(body[0]), body, lines[start].number))
+    blocks.append(code_block(guess_language("\n".join(body)), body, lines[start].number))
     return index
 
 
@@ -124,11 +167,12 @@ def _is_heading(lines: list[Line], index: int) -> bool:
     return bool(following) and bool(_PLAIN_HEADING.match(text)) and len(text.split()) <= 6
 
 
-def _take_code(lines: list[Line], start: int, fence: re.Match[str], blocks: list[Block], file: str, report: Report) -> int:
-    marker, language = fence.group(1), fence.group(2)
+def _take_code(lines: list[Line], start: int, fence: markdown.Fence, blocks: list[Block], file: str, report: Report) -> int:
+    match = _LANGUAGE.match(fence.info)
+    language = match.group() if match else ""
     body: list[str] = []
     index = start + 1
-    while index < len(lines) and not lines[index].text.strip().startswith(marker):
+    while index < len(lines) and not fence.closed_by(lines[index].text):
         body.append(lines[index].text.rstrip())
         index += 1
     if index == len(lines):
@@ -210,10 +254,9 @@ def _take_list(lines: list[Line], start: int, blocks: list[Block]) -> int:
 
 # --- the scraped layout --------------------------------------------------------------
 
-#: Fenced code and display math stand on lines of their own in a line dump.  (Both
-#: branches open with a literal, so `re` scans for "`" and "$" alone.)
-_STANDALONE = re.compile(r"```(?P<language>[\w+-]*)\s(?P<code>.*?)```|(?P<display>\$\$(?<!\$\$\$)(?=[^$\s])[^$]+?\$\$(?!\$))", re.S)
 _TABLE_SEPARATOR = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+#: What follows the opening backticks of a flattened fence: its language, then a blank.
+_FENCE_INFO = re.compile(r"([\w+-]*)\s(.*)", re.S)
 
 
 def unflatten(text: str, names: list[str]) -> list[str]:
@@ -221,34 +264,60 @@ def unflatten(text: str, names: list[str]) -> list[str]:
 
     `names` are the entry's own names (display name, term): a sentence that
     opens with one of them followed by `is`/`are` after a list is the closing
-    summary paragraph.
+    summary paragraph.  Code and math are found as markdown-it reads the line:
+    a fence flattened into it is a code span of three or more backticks, and
+    display math a ``$$…$$``; both stand on lines of their own again, and no
+    line break is put inside a code span or a formula.
     """
+    spans = _code_and_math(text)
+    protected = [(piece.start, piece.end) for piece in spans]
     out: list[str] = []
     position = 0
-    for block in _STANDALONE.finditer(text):
-        out += _split_prose(text[position : block.start()], names)
-        if block.group("display"):
-            out.append(block.group("display"))
-        else:
-            out += [f"```{block.group('language')}", block.group("code").strip(), "```"]
-        position = block.end()
-    out += _split_prose(text[position:], names)
+    for piece in spans:
+        lines = _standalone(text, piece)
+        if lines:
+            out += _split_prose(text, position, piece.start, names, protected)
+            out += lines
+            position = piece.end
+    out += _split_prose(text, position, len(text), names, protected)
     return [line for line in out if line.strip()]
 
 
-def _split_prose(text: str, names: list[str]) -> list[str]:
+def _code_and_math(text: str) -> list[markdown.Piece]:
+    """Code spans and formulas of a flattened line, as markdown-it reads it (in order)."""
+    if "`" not in text and "$" not in text:
+        return []
+    kinds = (markdown.CODE, markdown.MATH, markdown.DISPLAY_MATH)
+    return [piece for _, piece in markdown.Document(text).pieces() if piece.kind in kinds]
+
+
+def _standalone(text: str, piece: markdown.Piece) -> list[str]:
+    """The lines a flattened fence or display formula stands on, or [] for inline code or math."""
+    source = text[piece.start : piece.end]
+    if piece.kind == markdown.DISPLAY_MATH:
+        return [source] if source.strip("$").strip() else []
+    if piece.kind != markdown.CODE or piece.token is None or len(piece.token.markup) < 3:
+        return []
+    ticks = len(piece.token.markup)
+    fence = _FENCE_INFO.match(source, ticks, len(source) - ticks)
+    if fence is None:
+        return []
+    return [f"```{fence.group(1)}", fence.group(2).strip(), "```"]
+
+
+def _split_prose(text: str, start: int, end: int, names: list[str], protected: list[tuple[int, int]]) -> list[str]:
     out: list[str] = []
-    position = 0
-    for separator in _TABLE_SEPARATOR.finditer(text):
+    position = start
+    for separator in _TABLE_SEPARATOR.finditer(text, start, end):
         width = separator.group(0).count("|") - 1
         table_start = _table_header_start(text, separator.start(), width, floor=position)
         if table_start is None:
             continue
-        out += _split_blocks(text[position:table_start], names)
-        rows, end = _table_rows(text, table_start, width)
+        out += _split_blocks(text, position, table_start, names, protected)
+        rows, table_end = _table_rows(text, table_start, width, end)
         out += rows
-        position = end
-    out += _split_blocks(text[position:], names)
+        position = table_end
+    out += _split_blocks(text, position, end, names, protected)
     return out
 
 
@@ -268,23 +337,23 @@ def _table_header_start(text: str, separator_start: int, width: int, floor: int)
     return None
 
 
-def _table_rows(text: str, start: int, width: int) -> tuple[list[str], int]:
-    """Cut `| a | b | |---|---| | c | d |` into rows of `width` cells."""
+def _table_rows(text: str, start: int, width: int, end: int) -> tuple[list[str], int]:
+    """Cut `| a | b | |---|---| | c | d |` (in text[start:end]) into rows of `width` cells."""
     rows: list[str] = []
     index = start
-    while index < len(text) and text[index] == "|":
+    while index < end and text[index] == "|":
         pipes, cursor = 0, index
-        while cursor < len(text) and pipes < width + 1:
+        while cursor < end and pipes < width + 1:
             if text[cursor] == "|" and (cursor == 0 or text[cursor - 1] != "\\"):
                 pipes += 1
             cursor += 1
         if pipes < width + 1:
             # A short last row: keep it, the table builder pads it.
-            rows.append(text[index:].strip())
-            return rows, len(text)
+            rows.append(text[index:end].strip())
+            return rows, end
         rows.append(text[index:cursor].strip())
         index = cursor
-        while index < len(text) and text[index] == " ":
+        while index < end and text[index] == " ":
             index += 1
     return rows, index
 
@@ -303,14 +372,22 @@ _BOUNDARY = re.compile(
 )
 #: A bold phrase followed straight by a list, table or code is a heading.
 _HEADING_AHEAD = re.compile(r"\*\*[A-Z][^*]{1,160}\*\*:? (?:- |• |\d{1,2}\. |\||```)")
-_MATH_PAIR = re.compile(r"(?<!\\)\$[^$]{1,300}?(?<!\\)\$")
 
 
-def _split_blocks(text: str, names: list[str]) -> list[str]:
+def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list[tuple[int, int]]) -> list[str]:
+    """Cut full[start:end] into lines where the line dump had its breaks; never inside code or math (`spans`)."""
+    text = full[start:end]
+    lead = len(text) - len(text.lstrip())
     text = text.strip()
     if not text:
         return []
-    protected = [m.span() for m in _MATH_PAIR.finditer(text)]
+    offset = start + lead
+    protected = []
+    for a, b in spans[max(bisect.bisect_left(spans, (offset,)) - 1, 0) :]:
+        if a >= offset + len(text):
+            break
+        if b > offset:
+            protected.append((a - offset, b - offset))
     cuts = [m for m in _BOUNDARY.finditer(text) if not _inside(protected, m.start())]
     if " is **" in text or " are **" in text:  # in every closing summary, and in few other bodies
         cuts += [m for m in _closing_summaries(text, names) if not _inside(protected, m.start())]

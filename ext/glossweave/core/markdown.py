@@ -280,6 +280,32 @@ class Inline:
         """The document position just after content[position - 1] (an end of a range)."""
         return self.to_doc(position - 1) + 1 if position > 0 else self.to_doc(0)
 
+    def plain(self, math: Callable[[str], str], line_break: str = " ") -> str:
+        """The text as a reader sees it, without markup: `math` writes out a formula's TeX.
+
+        Emphasis marks go, a link keeps its text, code keeps its text, an
+        escape or entity is its character, an image is its alt text.
+        """
+        out: list[str] = []
+        content = self.content
+        for piece in self.pieces:
+            kind, token = piece.kind, piece.token
+            if kind in (TEXT, OTHER):
+                out.append(content[piece.rel_start : piece.rel_end])
+            elif kind in (ESCAPE, ENTITY):
+                out.append(piece.character)
+            elif kind == BREAK:
+                out.append(line_break)
+            elif kind == CODE and token is not None:
+                out.append(token.content)
+            elif kind in (MATH, DISPLAY_MATH) and token is not None:
+                out.append(math(token.content))
+            elif kind == AUTOLINK:
+                out.append(content[piece.rel_start + 1 : piece.rel_end - 1])
+            elif kind == IMAGE and token is not None:
+                out.append("".join(child.content for child in token.children or [] if child.type == "text"))
+        return "".join(out)
+
     @property
     def start(self) -> int:
         return self.to_doc(0)

@@ -22,7 +22,7 @@ from glossweave.core import markdown
 from glossweave.core.mathtext import readable_math
 from glossweave.core.model import Block, BlockKind
 
-__all__ = ["SUMMARY_CHARS", "first_sentence", "plain_inline", "summarize"]
+__all__ = ["SUMMARY_CHARS", "first_sentence", "summarize"]
 
 SUMMARY_CHARS = 300
 #: A head shorter than this says too little: look for a later boundary, or cut at a word.
@@ -60,7 +60,7 @@ def summarize(blocks: list[Block], document: markdown.Document | None = None) ->
         first = sum(len(b.lines) + 1 for b in blocks[:index])
         lines = range(first, first + len(block.lines))
         inlines = [inline for inline in document.inlines if inline.token.map and inline.token.map[0] in lines]
-    text = " ".join(plain_inline(inline) for inline in inlines) if inlines else _math_only(block)
+    text = " ".join(inline.plain(readable_math) for inline in inlines) if inlines else _math_only(block)
     return shortened(first_sentence(" ".join(text.split())))
 
 
@@ -68,31 +68,6 @@ def _math_only(block: Block) -> str:
     """A paragraph that is a ``$$`` block and nothing else: its formula, read out."""
     source = block.markdown().strip()
     return readable_math(source.strip("$")) if source.startswith("$$") else source
-
-
-def plain_inline(inline: markdown.Inline) -> str:
-    """An inline token's text as a reader sees it, without markup."""
-    out: list[str] = []
-    content = inline.content
-    for piece in inline.pieces:
-        kind, token = piece.kind, piece.token
-        if kind == markdown.TEXT:
-            out.append(content[piece.rel_start : piece.rel_end])
-        elif kind in (markdown.ESCAPE, markdown.ENTITY):
-            out.append(piece.character)
-        elif kind == markdown.BREAK:
-            out.append(" ")
-        elif kind == markdown.CODE and token is not None:
-            out.append(token.content)
-        elif kind in (markdown.MATH, markdown.DISPLAY_MATH) and token is not None:
-            out.append(readable_math(token.content))
-        elif kind == markdown.AUTOLINK:
-            out.append(content[piece.rel_start + 1 : piece.rel_end - 1])
-        elif kind == markdown.IMAGE and token is not None:
-            out.append("".join(child.content for child in token.children or [] if child.type == "text"))
-        elif kind == markdown.OTHER:
-            out.append(content[piece.rel_start : piece.rel_end])
-    return "".join(out)
 
 
 def first_sentence(text: str) -> str:

@@ -1,41 +1,72 @@
 """Plain text of a sense's Markdown, for formats whose definitions are not Markdown.
 
 TBX `descrip` and SKOS `definition` are read by terminology tools that show
-text as it is, so Markdown markup would show as noise.  Structure that carries
-meaning survives: paragraphs stay apart, list items keep their bullet or
-number, table cells are joined with " | ".  TeX math keeps its source without
-the `$` delimiters (a definition without its formula would be wrong), and
-escaped money `\\$` becomes `$` again.
+text as it is, so Markdown markup would show as noise.  The text is what the
+site's own grammar reads (`glossweave.core.markdown`): emphasis marks go, an
+escape is its character (``\\*x\\*`` is ``*x*``), a link keeps its text.
+Structure that carries meaning survives: paragraphs stay apart, list items
+keep their bullet or number, table cells are joined with " | ", code blocks
+keep every line (comments included).  TeX math keeps its source without the
+``$`` delimiters (a definition without its formula would be wrong), and
+escaped money ``\\$`` is ``$``.
 """
 
 from __future__ import annotations
 
-import re
+from glossweave.core.markdown import Document
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
-_MATH_DOLLARS = re.compile(r"(?<!\\)\$+")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+__all__ = ["plain_text"]
 
 
-def _table_row(line: str) -> str:
-    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-    return " | ".join(cells)
+def _tex(tex: str) -> str:
+    return tex.strip()
 
 
 def plain_text(markdown: str) -> str:
-    """`markdown` without inline markup; blocks separated by one blank line."""
-    lines: list[str] = []
-    for line in markdown.splitlines():
-        if _FENCE.match(line) or _TABLE_RULE.match(line):
-            continue
-        text = _HEADING.sub("", line)
-        if text.lstrip().startswith("|"):
-            text = _table_row(text)
-        text = _LINK.sub(r"\1", text)
-        text = _EMPHASIS.sub("", text)
-        text = _MATH_DOLLARS.sub("", text).replace("\\$", "$")
-        lines.append(text.rstrip())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """`markdown` without markup; blocks separated by one blank line."""
+    document = Document(markdown)
+    inlines = {id(inline.token): inline for inline in document.inlines}
+    blocks: list[list[str]] = []  # top-level blocks, each a list of lines
+    numbers: list[int | None] = []  # per open list: the next item's number (None: bullets)
+    marker = ""  # the bullet or number the next line of a list item starts with
+    row: list[str] | None = None
+
+    def add(text: str) -> None:
+        nonlocal marker
+        if not numbers or not blocks:
+            blocks.append([])
+        indent = "   " * max(len(numbers) - 1, 0)
+        blocks[-1].append(indent + (marker or ("  " if numbers else "")) + text)
+        marker = ""
+
+    for token in document.tokens:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            if not numbers:
+                blocks.append([])
+            numbers.append(int(token.attrGet("start") or 1) if kind == "ordered_list_open" else None)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            numbers.pop()
+        elif kind == "list_item_open":
+            number = numbers[-1]
+            marker = "- " if number is None else f"{number}. "
+            if number is not None:
+                numbers[-1] = number + 1
+        elif kind == "table_open":
+            blocks.append([])
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            blocks[-1].append(" | ".join(row))
+            row = None
+        elif kind == "inline":
+            text = inlines[id(token)].plain(_tex, "\n")
+            if row is not None:
+                row.append(text.strip())
+            else:
+                add(text)
+        elif kind in ("fence", "code_block"):
+            add(token.content.rstrip("\n"))
+        elif kind in ("math_block", "math_block_label"):
+            add(token.content.strip())
+    return "\n\n".join("\n".join(lines) for lines in blocks if lines).strip()

@@ -428,3 +428,14 @@ def test_every_link_renders_in_prose(texts):
         while parent is not None:
             assert not isinstance(parent, _NOT_PROSE_NODES), (markdown, ref)
             parent = parent.parent
+
+
+@settings(max_examples=300)
+@given(st.lists(MARKDOWNISH, min_size=1, max_size=4))
+def test_blocks_read_alone_give_the_regions_of_the_whole(texts):
+    from glossweave.core.linker import unlinkable_regions
+    from glossweave.core.markdown import Document
+
+    blocks = [para(text) for text in texts]
+    whole = Document("\n\n".join(block.markdown() for block in blocks))
+    assert list(unlinkable_regions(blocks)) == list(unlinkable_regions(blocks, whole))

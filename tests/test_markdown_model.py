@@ -6,6 +6,8 @@ with the tokens the site's own parser produces, never with our code.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -212,3 +214,60 @@ def test_holds_only_prose_never_says_yes_wrongly(text):
 @pytest.mark.parametrize("text", ["**GPU** is a chip.", "- **A**: b\n- c", "| a | b |\n|---|---|\n| c | d |", "> quote", "x &amp; y"])
 def test_prose_is_recognised(text):
     assert model.holds_only_prose(text)
+
+
+#: Words in bold between words: what the fast path must always take.
+_ALTERNATING_BOLD = re.compile(r"(?:[A-Za-z][A-Za-z ]*[A-Za-z] |[A-Za-z] |)(?:\*\*[A-Za-z]+\*\*(?: [A-Za-z]+)* ?)+")
+BOLD_PROSE = st.lists(
+    st.sampled_from(["**", "a", "Term", " ", "  ", ".", ":", ",", "(", ")", "-", "—", "'", '"', "é", "1", "!", "?", "/", "∇", "«"]),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=800)
+@given(BOLD_PROSE)
+@example("**Term**: text")
+@example("a**b**c")
+@example("**(x)**y")
+def test_bold_and_text_is_what_markdown_it_makes(content):
+    fast = model._bold_and_text(content)
+    if fast is None:
+        assert "**" not in content or not _ALTERNATING_BOLD.fullmatch(content)  # the common case is taken
+        return
+    pieces, children = fast
+    (inline,) = SITE.parseInline(content)
+    assert _plain(children) == _plain(inline.children), content
+    assert [(kind, start, end) for kind, start, end, _, _ in pieces] == [
+        (piece.kind, piece.rel_start, piece.rel_end) for piece in _slow_pieces(content)
+    ]
+
+
+def _slow_pieces(content):
+    """The pieces of `content` as the general path finds them (markdown-it's own inline parse)."""
+    parser = model.POSITIONED
+    children = []
+    parser.inline.parse(content, parser, {}, children)
+    return [model.Piece(kind, s, e, s, e, t, c) for kind, s, e, t, c in model._pieces(children, len(content))]
+
+
+LINES = st.one_of(
+    st.lists(st.sampled_from([f for f in FRAGMENTS if "\n" not in f]), max_size=12).map("".join),
+    st.text(alphabet=st.characters(blacklist_characters="\n\r"), max_size=30),
+)
+
+
+@settings(max_examples=800)
+@given(LINES)
+@example("**Term** is a thing.")
+@example("*x")
+@example("1.5 GB")
+def test_a_plain_line_is_the_paragraph_markdown_it_makes(line):
+    line = model.as_read(line)  # as Document reads it
+    tokens = model._paragraph(line)
+    if tokens is None:
+        return
+    expected = SITE.parse(line)
+    for token in expected:
+        token.children = None  # the fast path leaves inline content to Inline.pieces
+    assert _plain(tokens) == _plain(expected), line
+    assert [(t.level, t.block, t.hidden) for t in tokens] == [(t.level, t.block, t.hidden) for t in expected]

@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
-
 from glossweave.core import markdown, texmath
 from glossweave.core.model import Block, BlockKind, Report, Source
 
@@ -42,29 +40,49 @@ _ROUNDS = 3
 
 
 def finish_markdown(blocks: list[Block], file: str, report: Report) -> tuple[list[Block], markdown.Document | None]:
-    """Repair math and keep unmeant emphasis literal in an entry's blocks, read as one document.
+    """Repair math and keep unmeant emphasis literal in an entry's blocks, read as the site renders them.
 
-    The blocks are joined as the site renders them (one blank line apart), so
-    a construct that spans blocks is seen as it renders.  Returns the blocks,
-    changed only where needed, and the final text parsed, when it had to be
-    parsed (None when nothing in it needed the parser).
+    When every block parses alone as it does among the others (nothing runs
+    across the blank lines between them: `markdown.blocks_stand_alone`), only
+    the blocks that need it are parsed, and None is returned for the document.
+    Otherwise the blocks are joined as the site renders them and read whole,
+    and that final reading is returned.  The blocks change only where needed.
     """
+    if all(markdown.blocks_stand_alone(block.markdown()) for block in blocks if block.kind is not BlockKind.CODE):
+        return [_finished(block, file, report) for block in blocks], None
     text = "\n\n".join(block.markdown() for block in blocks)
-    document: markdown.Document | None = None
     if any("$" in line for block in blocks if block.kind is not BlockKind.CODE for line in block.lines):
         document = texmath.repair_markdown(text, Source(file, blocks[0].line), report, _line_sources(blocks, file))
-        text = document.text
-    if _may_hold_unmeant_emphasis(text):
-        document = document or markdown.Document(text)
-        for _ in range(_ROUNDS):
-            positions = unmeant_emphasis(document)
-            if not positions:
-                break
-            document = markdown.Document(_escaped(document.text, positions))
-        text = document.text
-    if document is None:
+    elif _may_hold_unmeant_emphasis(text):
+        document = markdown.Document(text)
+    else:
         return blocks, None
-    return _regrouped(blocks, text), document
+    if _may_hold_unmeant_emphasis(document.text):
+        document = _literal_emphasis(document)
+    return _regrouped(blocks, document.text), document
+
+
+def _finished(block: Block, file: str, report: Report) -> Block:
+    """One block, repaired and with unmeant emphasis literal (its parse stays in `markdown.parsed`)."""
+    if block.kind is BlockKind.CODE:
+        return block
+    source = block.markdown()
+    document = texmath.repair_markdown(source, Source(file, block.line), report) if "$" in source else None
+    if _may_hold_unmeant_emphasis(document.text if document else source):
+        document = _literal_emphasis(document or markdown.parsed(source))
+    if document is None or document.text == source:
+        return block
+    return Block(block.kind, document.text.split("\n"), block.line)
+
+
+def _literal_emphasis(document: markdown.Document) -> markdown.Document:
+    """The document with a backslash before each delimiter of an unmeant emphasis, parsed again."""
+    for _ in range(_ROUNDS):
+        positions = unmeant_emphasis(document)
+        if not positions:
+            break
+        document = markdown.parsed(_escaped(document.text, positions))
+    return document
 
 
 def _line_sources(blocks: list[Block], file: str) -> Callable[[int], Source]:
@@ -151,21 +169,13 @@ def _may_hold_unmeant_emphasis(text: str) -> bool:
         start += (start - before) % 2  # an escaped first character is no delimiter
         if start == end:
             continue
-        can_open, can_close = _can_open_close(text, start, end)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if (after.isalnum() and (before.isspace() or before in _OPENS_AFTER)) or (
+            before.isalnum() and (after.isspace() or after in _CLOSES_BEFORE)
+        ):
+            continue  # opens a word and cannot close, or the reverse: the common case, decided at once
+        can_open, can_close = markdown.flanking(text, start, end, text[start])
         if (can_open and not _opens_a_word(text, start)) or (can_close and not _closes_a_word(text, end)):
             return True
     return False
-
-
-def _can_open_close(text: str, start: int, end: int) -> tuple[bool, bool]:
-    """CommonMark's can-open and can-close of the delimiter run text[start:end] (markdown-it's scanDelims)."""
-    last = text[start - 1] if start > 0 else " "
-    following = text[end] if end < len(text) else " "
-    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
-    next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
-    last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
-    left = not (next_space or (next_punct and not (last_space or last_punct)))
-    right = not (last_space or (last_punct and not (next_space or next_punct)))
-    if text[start] == "*":
-        return left, right
-    return left and (not right or last_punct), right and (not left or next_punct)

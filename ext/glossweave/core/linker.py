@@ -74,6 +74,7 @@ _CONSTRUCT_CHARS = re.compile(r"[`$\[<]")
 # Text that markdown-it shows as text (raw HTML is off, so is linkify) but that a
 # reader sees as a tag or an address: a link inside it would be a link in a URL.
 _TAG_OR_URL = re.compile(r"<[A-Za-z/!][^<>\n]*>|\b(?:(?:https?|ftp)://|www\.)[^\s<>]*", re.IGNORECASE)
+_TAG_OR_URL_HINT = re.compile(r"<|://|www\.", re.IGNORECASE)
 
 # Replaces excluded text before the automaton runs: no name contains it, so no
 # match can start, end or pass inside an excluded region.
@@ -296,15 +297,29 @@ def unlinkable_regions(blocks: Sequence[Block], document: markdown.Document | No
         if block.kind in _UNLINKED_KINDS:
             regions.append((offset, offset + length))
         offset += length + 2
-    if document is None and not markdown.holds_only_prose(text):
+    # Our code blocks are fenced so that nothing closes them early: they never reach into the next block.
+    if document is None and not all(markdown.blocks_stand_alone(b.markdown()) for b in blocks if b.kind is not BlockKind.CODE):
         document = markdown.Document(text)
-    if document is None:
-        regions += [match.span() for match in _TAG_OR_URL.finditer(text)]
-        if text.startswith("**"):  # the opening name: its own paragraph is all it needs
-            regions += _opening_name(markdown.Document(blocks[0].markdown()))
-    else:
-        regions += _rendered_regions(document)
-        regions += _opening_name(document)
+    if document is not None:
+        regions += _rendered_regions(document) + _opening_name(document)
+    else:  # each block parses alone as it does in the whole: parse only those that hold code, math or links
+        offset = 0
+        for index, block in enumerate(blocks):
+            source = block.markdown()
+            alone = None
+            if block.kind is BlockKind.CODE:
+                found = []  # excluded whole above
+            elif markdown.holds_only_prose(source):
+                found = [match.span() for match in _TAG_OR_URL.finditer(source)] if _TAG_OR_URL_HINT.search(source) else []
+                if index == 0 and source.startswith("**"):
+                    alone = markdown.parsed(source)  # for the opening name; the summary reads it too
+            else:
+                alone = markdown.parsed(source)
+                found = _rendered_regions(alone)
+            if index == 0 and alone is not None:
+                found += _opening_name(alone)
+            regions += [(offset + start, offset + end) for start, end in found]
+            offset += len(source) + 2
     flat = array("i")
     for start, end in sorted(regions):
         if flat and start <= flat[-1]:

@@ -21,12 +21,13 @@ against markdown-it's own tokens.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import MD_TRIM_CHARS
+from markdown_it.common.utils import MD_TRIM_CHARS, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore, text_join
 from markdown_it.rules_inline import StateInline
@@ -39,8 +40,10 @@ __all__ = [
     "Inline",
     "Piece",
     "as_read",
+    "blocks_stand_alone",
     "holds_only_prose",
     "new_parser",
+    "parsed",
 ]
 
 #: Token.meta key: (start, end) of a token in its inline content.
@@ -135,10 +138,29 @@ def _table_rows_noted(rule: Callable[[StateBlock, int, int, bool], bool]) -> Cal
     return run
 
 
+#: The characters at which each rule can match (each tests this first): elsewhere it is not run at all.
+_RULE_STARTS = {
+    "newline": "\n",
+    "escape": "\\",
+    "backticks": "`",
+    "strikethrough": "~",
+    "emphasis": "*_",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+    "math_inline": "$",
+}
+
+
 def _positioned(name: str, rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
     """`rule`, noting on each token it pushes the (start, end) it covers in the inline content."""
+    starts = _RULE_STARTS.get(name)
 
     def run(state: StateInline, silent: bool) -> bool:
+        if starts is not None and state.src[state.pos] not in starts:
+            return False
         if silent:
             return rule(state, silent)
         start, count = state.pos, len(state.tokens)
@@ -208,6 +230,63 @@ def _pieces(children: list[Token], length: int) -> list[tuple[str, int, int, Tok
     return pieces
 
 
+#: Text in which no inline rule can act but emphasis (and only ``**`` runs between other text).
+_BOLD_AND_TEXT = re.compile(r"[^\\`~_\[\]<>&$\n*]*(?:\*\*[^\\`~_\[\]<>&$\n*]+)*(?:\*\*)?")
+
+
+def _bold_and_text(content: str) -> tuple[list[tuple[str, int, int, Token | None, str]], list[Token]] | None:
+    """The pieces markdown-it makes of text whose only markup is ``**bold**``, or None for any other text.
+
+    Most of the corpus's prose is such text (``**Term**: …``), and markdown-it's
+    inline parser is the pipeline's largest cost.  Each ``**`` must be able to
+    open but not close, or close but not open, by CommonMark's flanking rules,
+    and openers and closers must alternate: then markdown-it pairs each opener
+    with the next closer, and nothing else.  tests/test_markdown_model.py
+    checks the result against markdown-it's own tokens.
+    """
+    if "**" not in content or _BOLD_AND_TEXT.fullmatch(content) is None:
+        return None
+    pieces: list[tuple[str, int, int, Token | None, str]] = []
+    children: list[Token] = []
+
+    def text_up_to(end: int) -> None:
+        # markdown-it leaves a text token beside every pair of ``**``, empty at either end.
+        children.append(Token("text", "", 0, content=content[position:end]))
+        if end > position:
+            pieces.append((TEXT, position, end, None, ""))
+
+    position, opening = 0, True
+    start = content.find("**")
+    while start != -1:
+        end = start + 2
+        if flanking(content, start, end, "*") != (opening, not opening):
+            return None
+        text_up_to(start)
+        token = Token("strong_open" if opening else "strong_close", "strong", 1 if opening else -1, markup="**")
+        pieces.append((EMPHASIS, start, end, token, ""))
+        children.append(token)
+        position, opening = end, not opening
+        start = content.find("**", end)
+    if not opening:
+        return None  # an opener without a closer stays text: left to markdown-it's own parser
+    text_up_to(len(content))
+    return pieces, children
+
+
+def flanking(text: str, start: int, end: int, marker: str) -> tuple[bool, bool]:
+    """Can the delimiter run text[start:end] open, and close, an emphasis (CommonMark's rules, as markdown-it applies them)?"""
+    last = text[start - 1] if start > 0 else " "
+    following = text[end] if end < len(text) else " "
+    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+    next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
+    last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
+    left = not (next_space or (next_punct and not (last_space or last_punct)))
+    right = not (last_space or (last_punct and not (next_space or next_punct)))
+    if marker == "*":
+        return left, right
+    return left and (not right or last_punct), right and (not left or next_punct)
+
+
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One piece of an inline token: `kind`, and where it is in `Document.text`.
@@ -251,18 +330,30 @@ class Inline:
     def pieces(self) -> list[Piece]:
         """The pieces of the content, in order: they tile it, text filling what no token covers."""
         if self._pieces is None:
-            parser, env = self._document.parser, self._document.env
-            children: list[Token] = []
-            parser.inline.parse(self.content, parser, env, children)
-            self.token.children = children
-            recorded = _pieces(children, len(self.content))
-            state = StateCore("", parser, env)
-            state.tokens = [self.token]
-            text_join(state)  # as markdown-it's own core chain does after parsing inlines
-            self._pieces = [
-                Piece(kind, self.to_doc(start), self.to_doc_end(end), start, end, token, character)
-                for kind, start, end, token, character in recorded
-            ]
+            fast = _bold_and_text(self.content)
+            if fast is None:
+                parser, env = self._document.parser, self._document.env
+                children: list[Token] = []
+                parser.inline.parse(self.content, parser, env, children)
+                self.token.children = children
+                recorded = _pieces(children, len(self.content))
+                state = StateCore("", parser, env)
+                state.tokens = [self.token]
+                text_join(state)  # as markdown-it's own core chain does after parsing inlines
+            else:
+                recorded, self.token.children = fast
+            self.to_doc(0)  # finds the segments
+            if len(self._content_starts) == 1:  # one line: a fixed offset
+                shift = self._doc_starts[0]
+                self._pieces = [
+                    Piece(kind, start + shift, end + shift, start, end, token, character)
+                    for kind, start, end, token, character in recorded
+                ]
+            else:
+                self._pieces = [
+                    Piece(kind, self.to_doc(start), self.to_doc_end(end), start, end, token, character)
+                    for kind, start, end, token, character in recorded
+                ]
         return self._pieces
 
     def to_doc(self, position: int) -> int:
@@ -317,10 +408,28 @@ class Inline:
 
 _NEWLINES = re.compile(r"\r\n?")
 
-#: What can start code, math, a link, an autolink or an image (anywhere), a fence,
-#: or, at the start of a line after any container's markers, a heading, an
-#: indented code block or a setext underline.
-_CONSTRUCT = re.compile(r"[`$\[<]|~~~|^[ \t>*+\-0-9.)]*#|^[ >*+\-0-9.)]*(?: {4}|\t)|^[ \t>*+\-=_0-9.)]+$", re.M)
+#: What can start code, math, a link, an autolink or an image, anywhere.
+_INLINE_CONSTRUCTS = frozenset("`$[<")
+#: What can start, at the start of a line after any container's markers, a heading, an
+#: indented code block or a setext underline (or a tilde fence, anywhere).
+_LINE_CONSTRUCT = re.compile(
+    r"~~~|(?:^|\n)(?:[ \t>*+\-0-9.)]*#|[ >*+\-0-9.)]*(?: {4}|\t)|[ \t>*+\-=_0-9.)]+(?:\n|$))"
+)
+#: What may run from one block into the next (blank lines between): a fence, a ``$$``
+#: block not closed on its own line, indented code, or a link reference definition,
+#: which any block may use.
+_SPANS_BLOCKS = re.compile(
+    r"(?:^|\n)(?:[ \t>*+\-0-9.)]*(?:```|~~~|\[|\$\$(?:\$?[ \t]*(?:\n|$)|(?![^\n]*\$\$)))|[ >*+\-0-9.)]*(?: {4}|\t))"
+)
+
+
+def blocks_stand_alone(text: str) -> bool:
+    """True when each blank-line-separated block of `text` parses alone as it does in the whole.
+
+    Then a caller may parse only the blocks it needs.  Conservative;
+    tests/test_linker.py checks it through the regions the linker finds.
+    """
+    return _SPANS_BLOCKS.search(text) is None
 
 
 def holds_only_prose(text: str) -> bool:
@@ -331,7 +440,7 @@ def holds_only_prose(text: str) -> bool:
     number is enough to say no); tests/test_markdown_model.py proves it never
     says yes wrongly.
     """
-    return _CONSTRUCT.search(text) is None
+    return _INLINE_CONSTRUCTS.isdisjoint(text) and _LINE_CONSTRUCT.search(text) is None
 
 
 def as_read(text: str) -> str:
@@ -352,7 +461,7 @@ class Document:
         self.text = as_read(text)
         self.parser = parser or POSITIONED
         self.env: dict = {}  # link reference definitions, found by the block parse
-        self.tokens: list[Token] = self.parser.parse(self.text, self.env)
+        self.tokens: list[Token] = _paragraph(self.text) or self.parser.parse(self.text, self.env)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         self.inlines: list[Inline] = []
         self._row_starts: dict[int, int] = {}  # line → where markdown-it read that table row from
@@ -443,6 +552,33 @@ class Document:
                 last = after - 1
                 end = self.line_starts[last] + self.line_text(last).rstrip().rfind("$$") + 2
                 yield start, end, token
+
+
+#: A line that no block rule but the paragraph's can take: no heading, quote, list, rule,
+#: fence, ``$$`` block, link reference, indentation; what follows is inline text.
+_PLAIN_LINE = re.compile(r"(?![#>\[+\-_]|\d{1,9}[.)]|\$\$|```|~~~|\*(?:[ \t]|$)|\*\*(?:[ \t*]|$))\S[^\n]*")
+
+
+def _paragraph(text: str) -> list[Token] | None:
+    """The tokens markdown-it makes of one plain line (a paragraph), or None for anything else.
+
+    Most blocks of the corpus are one such line, and the block parser's
+    machinery costs more than the line; tests/test_markdown_model.py checks
+    this against markdown-it's own tokens.
+    """
+    if _PLAIN_LINE.fullmatch(text) is None:
+        return None
+    opening = Token("paragraph_open", "p", 1, map=[0, 1], block=True)
+    inline = Token("inline", "", 0, map=[0, 1], level=1, content=text.strip(MD_TRIM_CHARS), block=True, children=None)
+    closing = Token("paragraph_close", "p", -1, block=True)
+    return [opening, inline, closing]
+
+
+@functools.lru_cache(maxsize=64)
+def parsed(text: str) -> Document:
+    """`Document(text)`, remembered for the texts in hand: normalizing reads a block
+    to repair it, then again for its summary and the places links may not go."""
+    return Document(text)
 
 
 def row_cells(line: str) -> list[list[tuple[int, int]]]:

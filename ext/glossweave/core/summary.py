@@ -55,7 +55,7 @@ def summarize(blocks: list[Block], document: markdown.Document | None = None) ->
     index = next((i for i, block in enumerate(blocks) if block.kind is BlockKind.PARAGRAPH), 0)
     block = blocks[index]
     if document is None:
-        inlines = markdown.Document(block.markdown()).inlines
+        inlines = markdown.parsed(block.markdown()).inlines
     else:
         first = sum(len(b.lines) + 1 for b in blocks[:index])
         lines = range(first, first + len(block.lines))

@@ -572,7 +572,7 @@ def repair_markdown(text: str, source: Source, report: Report, where: Where | No
     found = _dollars(text)
     out, expected = _rendered(found, lambda position: locate(found.document.line_of(position)), report)
     for attempt in range(_VERIFY_ROUNDS + 1):
-        result = markdown.Document(out)
+        result = markdown.parsed(out)
         strays = [span for span in _rendered_math(result) if (span.start, span.end) not in expected]
         if not strays:
             return result

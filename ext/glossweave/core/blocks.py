@@ -15,6 +15,7 @@ line-structured twin (the fidelity test measures this).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -41,12 +42,10 @@ _COMMANDS = (
 )
 #: A shell line: an optional prompt, then a known command, a script, or any lowercase
 #: command given an option (``make -j 4``, ``tool --flag``).
-_SHELL = re.compile(
-    rf"^(?:\$\s+)?(?:(?:{_COMMANDS})\s|\./\S|[a-z][\w.+-]*\s+(?:\S+\s+)*?--?[A-Za-z])"
-)
+_SHELL = re.compile(rf"(?:\$\s+)?(?:(?:{_COMMANDS})\s|\./\S|[a-z][\w.+-]*\s+(?:\S+\s+){{0,12}}?--?[A-Za-z])")
 #: A line of unfenced Python: imports, definitions, assignments, calls, control lines, closing brackets.
 _PYTHON_LINE = re.compile(
-    r"""^(?:from\s+[\w.]+\s+import\s|\"{3}|'{3}|import\s+[\w.]+|def\s+\w+\(|class\s+\w+[(:]|return\b|@\w+"""
+    r"""(?:from\s+[\w.]+\s+import\s|\"{3}|'{3}|import\s+[\w.]+|def\s+\w+\(|class\s+\w+[(:]|return\b|@\w+"""
     r"""|(?:if|elif|for|while|with|try|except|else|finally)\b[^\n]*:\s*$"""
     r"""|\w[\w.\[\]"']*\s*[-+*/]?=\s*\S|[\w.]+\(.*\)\s*$|[)\]}]+[,;]?\s*$)"""
 )
@@ -96,8 +95,14 @@ def restore_blocks(lines: list[Line], file: str, report: Report) -> list[Block]:
 
 def looks_like_code(text: str) -> bool:
     """Does this line (or flattened run) start like program code rather than prose?"""
-    text = text.strip()
-    return bool(_PYTHON_LINE.match(text) or _SHELL.match(text))
+    return _code_at(text, 0)
+
+
+def _code_at(text: str, position: int) -> bool:
+    """Does the text from `position` on (blanks skipped) start like program code?"""
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return bool(_PYTHON_LINE.match(text, position) or _SHELL.match(text, position))
 
 
 def _is_comment(text: str) -> bool:
@@ -395,26 +400,32 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
         if final and not _inside(protected, final.start()):
             cuts.append(final)
     cuts.sort(key=lambda m: m.start())
+    # Positions, not copies: a cut that is refused must cost nothing, or a long run of
+    # candidates (`a - b - c …`) would copy the rest of the text once each.
+    opened = [0, *itertools.accumulate(char == "(" for char in text)]
+    closed = [0, *itertools.accumulate(char == ")" for char in text)]
     pieces: list[str] = []
     start = 0
     in_list: str | None = None  # "-" or the last ordered number seen
     for match in cuts:
         if match.start() < start:
             continue
-        cut = match.end()
-        before = text[start : match.start()].rstrip()
-        rest = text[cut:]
-        kind = _boundary_kind(before, rest) if match.re is _BOUNDARY else "summary"
-        if kind != "summary" and not _accept_boundary(kind, before, rest, in_list):
+        cut, end = match.end(), match.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        kind = _boundary_kind(text, cut) if match.re is _BOUNDARY else "summary"
+        unbalanced = opened[end] - opened[start] > closed[end] - closed[start]
+        if kind != "summary" and not _accept_boundary(kind, text, start, end, cut, in_list, unbalanced):
             continue
-        pieces.append(before)
-        start = cut
+        pieces.append(text[start:end])
+        heading = _BOLD_LINE_AT.fullmatch(text, start, end) is not None
         if kind == "bullet":
-            in_list = in_list if in_list and in_list.isdigit() and before.endswith(":") else "-"
+            in_list = in_list if in_list and in_list.isdigit() and text[end - 1 : end] == ":" else "-"
         elif kind == "ordered":
-            in_list = rest.split(".", 1)[0]
-        elif kind != "bullet" and not (kind == "bold" and in_list and _BOLD_LINE.match(before) is None):
+            in_list = _NUMBER_AT.match(text, cut).group(1)  # type: ignore[union-attr]
+        elif not (kind == "bold" and in_list and not heading):
             in_list = None
+        start = cut
     pieces.append(text[start:].strip())
     out: list[str] = []
     for index, piece in enumerate(pieces):
@@ -425,36 +436,43 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
     return out
 
 
-def _boundary_kind(before: str, rest: str) -> str:
-    if rest.startswith(("- ", "• ")):
+#: An ordered item's number at a position (no anchor: matched with a start position).
+_NUMBER_AT = re.compile(r"(\d{1,3})[.)]\s+")
+#: A bold line, matched within bounds: no heading is this long, and a bound keeps it linear.
+_BOLD_LINE_AT = re.compile(r"\*\*[^*]{1,300}\*\*:?")
+
+
+def _boundary_kind(text: str, cut: int) -> str:
+    if text.startswith(("- ", "• "), cut):
         return "bullet"
-    if rest.startswith("**"):
+    if text.startswith("**", cut):
         return "bold"
-    if _ORDERED.match(rest):
+    if _NUMBER_AT.match(text, cut):
         return "ordered"
     return "text"
 
 
-def _accept_boundary(kind: str, before: str, rest: str, in_list: str | None) -> bool:
-    """Is this space really a line break of the original?  (Prose uses `-` and `1.` too.)
+def _accept_boundary(kind: str, text: str, start: int, end: int, cut: int, in_list: str | None, unbalanced: bool) -> bool:
+    """Is the space before text[cut] really a line break of the original?  (Prose uses `-` and `1.` too.)
 
-    `before` is the text since the last accepted break.  A bullet or a first
-    ordered item needs a finished sentence or a heading before it; this keeps
-    the dash in `**Kaizen** is **…** - It builds…` as prose.
+    text[start:end] is the text since the last accepted break.  A bullet or a
+    first ordered item needs a finished sentence or a heading before it; this
+    keeps the dash in `**Kaizen** is **…** - It builds…` as prose.
     """
-    after_heading = _BOLD_LINE.match(before) is not None
-    ends_sentence = before.endswith((".", ":", "?", "!", ")"))
+    after_heading = _BOLD_LINE_AT.fullmatch(text, start, end) is not None
+    ends_sentence = end > start and text[end - 1] in ".:?!)"
+    following = text[cut : cut + 1]
     if kind == "text":
-        if before.endswith(":"):
-            return after_heading and looks_like_code(rest)
-        return after_heading and (rest[:1].isupper() or rest[:1].isdigit())
+        if text[end - 1 : end] == ":":
+            return after_heading and _code_at(text, cut)
+        return after_heading and (following.isupper() or following.isdigit())
     if kind == "bold":
-        return ends_sentence or after_heading or _HEADING_AHEAD.match(rest) is not None
+        return ends_sentence or after_heading or _HEADING_AHEAD.match(text, cut) is not None
     if kind == "bullet":
-        if rest[2:3].islower() or before.count("(") > before.count(")"):
+        if text[cut + 2 : cut + 3].islower() or unbalanced:
             return False  # `(1 - ε)`, `x - y`: a minus, not a bullet
         return bool(in_list) or ends_sentence or after_heading
-    number = int(rest.split(".", 1)[0])
+    number = int(_NUMBER_AT.match(text, cut).group(1))  # type: ignore[union-attr]
     if in_list and in_list.isdigit():
         return number == int(in_list) + 1
     return number == 1 and (ends_sentence or after_heading)

@@ -196,7 +196,6 @@ def _positioned(name: str, rule: Callable[[StateInline, bool], bool]) -> Callabl
 def _pieces(children: list[Token], length: int) -> list[tuple[str, int, int, Token | None, str]]:
     pieces: list[tuple[str, int, int, Token | None, str]] = []
     cursor = 0
-    skip_to: Token | None = None
 
     def add(kind: str, start: int, end: int, token: Token | None) -> None:
         nonlocal cursor
@@ -207,12 +206,8 @@ def _pieces(children: list[Token], length: int) -> list[tuple[str, int, int, Tok
         cursor = max(cursor, end)
 
     for child in children:
-        if skip_to is not None:
-            if child is skip_to:
-                skip_to = None
-            continue
-        if child.type == "text" or _SPAN not in child.meta:
-            continue  # text is what lies between the positioned tokens
+        if child.type == "text" or _SPAN not in child.meta or (child.type == "link_close" and child.info == "auto"):
+            continue  # text is what lies between the positioned tokens; an autolink is one piece
         start, end = child.meta[_SPAN]
         kind = _KIND_OF_TYPE.get(child.type, OTHER)
         if child.type == "text_special":
@@ -223,7 +218,6 @@ def _pieces(children: list[Token], length: int) -> list[tuple[str, int, int, Tok
             kind, end = EMPHASIS, start + len(child.markup)
         elif child.type == "link_open" and child.info == "auto":
             kind = AUTOLINK
-            skip_to = next(c for c in children if c.type == "link_close" and c.meta.get(_SPAN) == (start, end))
         add(kind, start, end, child)
     if length > cursor:
         pieces.append((TEXT, cursor, length, None, ""))

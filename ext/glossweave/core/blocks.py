@@ -46,8 +46,8 @@ _SHELL = re.compile(rf"(?:\$\s+)?(?:(?:{_COMMANDS})\s|\./\S|[a-z][\w.+-]*\s+(?:\
 #: A line of unfenced Python: imports, definitions, assignments, calls, control lines, closing brackets.
 _PYTHON_LINE = re.compile(
     r"""(?:from\s+[\w.]+\s+import\s|\"{3}|'{3}|import\s+[\w.]+|def\s+\w+\(|class\s+\w+[(:]|return\b|@\w+"""
-    r"""|(?:if|elif|for|while|with|try|except|else|finally)\b[^\n]*:\s*$"""
-    r"""|\w[\w.\[\]"']*\s*[-+*/]?=\s*\S|[\w.]+\(.*\)\s*$|[)\]}]+[,;]?\s*$)"""
+    r"""|(?:if|elif|for|while|with|try|except|else|finally)\b[^\n]*:\s*(?:#[^\n]*)?$"""
+    r"""|\w[\w.\[\]"']*\s*[-+*/]?=\s*\S|[\w.]+\(.*\)\s*(?:#[^\n]*)?$|[)\]}]+[,;]?\s*(?:#[^\n]*)?$)"""
 )
 #: A comment line of shell or Python: code when it stands among code lines.
 _COMMENT = re.compile(r"^#(?:\s|!|$)")
@@ -135,7 +135,11 @@ def guess_language(code: str) -> str:
     first = next((line for line in code.strip().splitlines() if line.strip() and not _is_comment(line)), "")
     if _SHELL.match(first.strip()):
         return "bash"
-    return "python" if re.search(r"\b(?:import|def|return)\b", code) else ""
+    return "python" if _PYTHON_WORDS.search(code) else ""
+
+
+#: Words only Python code has (prose says "for each", not "for x in y:").
+_PYTHON_WORDS = re.compile(r"\b(?:import|def|return)\b|^\s*(?:for|while|if|with)\b[^\n]*:\s*$|\bprint\(", re.M)
 
 
 def code_block(language: str, body: list[str], line: int) -> Block:
@@ -155,7 +159,9 @@ def _take_unfenced_code(lines: list[Line], start: int, blocks: list[Block]) -> i
     index, depth, body = start, 0, []
     while index < len(lines):
         text = lines[index].text.rstrip()
-        if not text.strip() or (depth <= 0 and not (looks_like_code(text) or _is_comment(text))):
+        opens_body = bool(body) and body[-1].rstrip().endswith(":")
+        in_body = text[:1].isspace() and (opens_body or body[-1][:1].isspace())
+        if not text.strip() or (depth <= 0 and not (looks_like_code(text) or _is_comment(text) or in_body)):
             break
         body.append(text)
         depth += sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")

@@ -40,8 +40,9 @@ _ABBREVIATIONS = frozenset(
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+(\S))")
 #: The longest word looked at before a dot (an abbreviation is short).
 _LONGEST_ABBREVIATION = 12
-#: Where a main clause may end: before a dash between blanks, or at a semicolon.
-_MAIN_CLAUSE_END = re.compile(r"\s[—–-]\s|;\s")
+#: Where a main clause may end: before a dash between blanks, at a semicolon, or at a comma
+#: before a participle or relative clause that is not one item of a list ("…, enabling X").
+_MAIN_CLAUSE_END = re.compile(r"\s[—–-]\s|;\s|,\s(?=(?:\w+ing|which|where|whereas|while|thereby)\s(?!and\b|or\b)[^,])")
 #: Where a long sentence may be cut: after a comma or colon.
 _CLAUSE = re.compile(r"[,:]\s")
 
@@ -92,7 +93,9 @@ def _after_abbreviation(text: str, dot: int) -> bool:
     if not token:
         return False
     if len(token) == 1 and token.isupper():
-        return True  # an initial: G. Hinton
+        # An initial (G. Hinton, G. E. Hinton) follows a word or another initial;
+        # a capital after a symbol is a variable ending a sentence (… ∇ L.).
+        return start < 2 or (text[start - 1] == " " and (text[start - 2].isalpha() or text[start - 2] == "."))
     lowered = token.lower().lstrip("(")
     return lowered in _ABBREVIATIONS or lowered.rstrip(".") in _ABBREVIATIONS or (
         "." in lowered and all(len(part) <= 2 for part in lowered.split("."))  # U.S., i.e, e.g, a.k.a
@@ -109,8 +112,10 @@ def shortened(sentence: str) -> str:
         return sentence[: dashes[-1]].rstrip(" ,:") + "."
     head = sentence[: SUMMARY_CHARS - 1]
     cuts = [m.start() + 1 for m in _CLAUSE.finditer(head) if m.start() >= _SHORTEST_CLAUSE and _balanced(head, m.start())]
-    cut = cuts[-1] if cuts else head.rfind(" ")
-    return sentence[: max(cut, 1)].rstrip(" ,;:—–-") + "…"
+    if not cuts:  # no clause boundary: the last word outside brackets
+        cuts = [m.start() for m in re.finditer(" ", head) if _balanced(head, m.start())]
+    cut = cuts[-1] if cuts else len(head)
+    return sentence[:cut].rstrip(" ,;:—–-") + "…"
 
 
 def _aside_open(text: str, end: int) -> bool:

@@ -48,6 +48,7 @@ def finish_markdown(blocks: list[Block], file: str, report: Report) -> tuple[lis
     Otherwise the blocks are joined as the site renders them and read whole,
     and that final reading is returned.  The blocks change only where needed.
     """
+    blocks = [_without_carriage_returns(block) for block in blocks]
     if all(markdown.blocks_stand_alone(block.markdown()) for block in blocks if block.kind is not BlockKind.CODE):
         return [_finished(block, file, report) for block in blocks], None
     text = "\n\n".join(block.markdown() for block in blocks)
@@ -60,6 +61,13 @@ def finish_markdown(blocks: list[Block], file: str, report: Report) -> tuple[lis
     if _may_hold_unmeant_emphasis(document.text):
         document = _literal_emphasis(document)
     return _regrouped(blocks, document.text), document
+
+
+def _without_carriage_returns(block: Block) -> Block:
+    """A lone CR left inside a dump line is a line break to markdown-it but not to the reader: shown as U+FFFD."""
+    if not any("\r" in line for line in block.lines):
+        return block
+    return Block(block.kind, [line.replace("\r", "\ufffd") for line in block.lines], block.line)
 
 
 def _finished(block: Block, file: str, report: Report) -> Block:

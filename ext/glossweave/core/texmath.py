@@ -83,13 +83,13 @@ _BARRIERS = markdown.OPAQUE | {markdown.LINK_OPEN}
 
 
 def iter_math(text: str) -> Iterator[MathSpan]:
-    """The formulas markdown-it renders in a Markdown fragment (``$…$``, ``$$…$$``, ``$$`` blocks), in order.
+    """The formulas of a Markdown fragment (``$…$``, ``$$…$$``, ``$$`` blocks), in order, skipping code and money.
 
-    This is what the site will typeset, whatever the dollars were meant to be:
-    run it on repaired text to see the math that reaches MathJax and LaTeX.
+    Which dollars are math is decided as the repair decides it (`_dollars`);
+    in repaired text these are exactly the formulas markdown-it renders.
     """
     if "$" in text:
-        yield from _rendered_math(markdown.Document(text))
+        yield from _dollars(text).formulas
 
 
 def _rendered_math(document: markdown.Document) -> list[MathSpan]:

@@ -412,6 +412,7 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
     closed = [0, *itertools.accumulate(char == ")" for char in text)]
     pieces: list[str] = []
     start = 0
+    bold_end = _bold_end(text, start)
     in_list: str | None = None  # "-" or the last ordered number seen
     for match in cuts:
         if match.start() < start:
@@ -421,10 +422,10 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
             end -= 1
         kind = _boundary_kind(text, cut) if match.re is _BOUNDARY else "summary"
         unbalanced = opened[end] - opened[start] > closed[end] - closed[start]
-        if kind != "summary" and not _accept_boundary(kind, text, start, end, cut, in_list, unbalanced):
+        heading = bold_end is not None and (end == bold_end or (end == bold_end + 1 and text[bold_end] == ":"))
+        if kind != "summary" and not _accept_boundary(kind, text, start, end, cut, in_list, unbalanced, heading):
             continue
         pieces.append(text[start:end])
-        heading = _BOLD_LINE_AT.fullmatch(text, start, end) is not None
         if kind == "bullet":
             in_list = in_list if in_list and in_list.isdigit() and text[end - 1 : end] == ":" else "-"
         elif kind == "ordered":
@@ -432,6 +433,7 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
         elif not (kind == "bold" and in_list and not heading):
             in_list = None
         start = cut
+        bold_end = _bold_end(text, start)
     pieces.append(text[start:].strip())
     out: list[str] = []
     for index, piece in enumerate(pieces):
@@ -444,8 +446,17 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
 
 #: An ordered item's number at a position (no anchor: matched with a start position).
 _NUMBER_AT = re.compile(r"(\d{1,3})[.)]\s+")
-#: A bold line, matched within bounds: no heading is this long, and a bound keeps it linear.
-_BOLD_LINE_AT = re.compile(r"\*\*[^*]{1,300}\*\*:?")
+
+
+def _bold_end(text: str, start: int) -> int | None:
+    """Where a bold phrase opening at `start` ends (`_BOLD_LINE` without the copy), or None.
+
+    Found once per line start, so each candidate cut after it is judged at once.
+    """
+    if not text.startswith("**", start):
+        return None
+    star = text.find("*", start + 2)
+    return star + 2 if star > start + 2 and text.startswith("**", star) else None
 
 
 def _boundary_kind(text: str, cut: int) -> str:
@@ -458,14 +469,16 @@ def _boundary_kind(text: str, cut: int) -> str:
     return "text"
 
 
-def _accept_boundary(kind: str, text: str, start: int, end: int, cut: int, in_list: str | None, unbalanced: bool) -> bool:
+def _accept_boundary(
+    kind: str, text: str, start: int, end: int, cut: int, in_list: str | None, unbalanced: bool, after_heading: bool
+) -> bool:
     """Is the space before text[cut] really a line break of the original?  (Prose uses `-` and `1.` too.)
 
-    text[start:end] is the text since the last accepted break.  A bullet or a
-    first ordered item needs a finished sentence or a heading before it; this
-    keeps the dash in `**Kaizen** is **…** - It builds…` as prose.
+    text[start:end] is the text since the last accepted break (`after_heading`:
+    it is a bold line).  A bullet or a first ordered item needs a finished
+    sentence or a heading before it; this keeps the dash in
+    `**Kaizen** is **…** - It builds…` as prose.
     """
-    after_heading = _BOLD_LINE_AT.fullmatch(text, start, end) is not None
     ends_sentence = end > start and text[end - 1] in ".:?!)"
     following = text[cut : cut + 1]
     if kind == "text":

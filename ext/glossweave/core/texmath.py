@@ -80,6 +80,9 @@ _CONTROL_TO_LETTER = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t
 _DOLLARS = re.compile(r"\$+")
 #: Pieces a formula may not straddle: markdown-it would end or start something else there.
 _BARRIERS = markdown.OPAQUE | {markdown.LINK_OPEN}
+#: What starts the only pieces that can hold a dollar that is not text: code, a link or
+#: image, an autolink, an escape.
+_HIDES_DOLLARS = re.compile(r"[`\[<\\]")
 
 
 def iter_math(text: str) -> Iterator[MathSpan]:
@@ -193,11 +196,14 @@ def _pair_inline(inline: markdown.Inline, text: str, formulas: list[MathSpan], m
     content = inline.content
     runs: list[tuple[int, int]] = []  # (position in content, length)
     barriers: list[int] = []
-    for piece in inline.pieces:
-        if piece.kind == markdown.TEXT:
-            runs += [(m.start(), m.end() - m.start()) for m in _DOLLARS.finditer(content, piece.rel_start, piece.rel_end)]
-        elif piece.kind in _BARRIERS:
-            barriers.append(piece.rel_start)
+    if _HIDES_DOLLARS.search(content) is None:  # no code, link, autolink or escape: every dollar is text
+        runs = [(m.start(), m.end() - m.start()) for m in _DOLLARS.finditer(content)]
+    else:
+        for piece in inline.pieces:
+            if piece.kind == markdown.TEXT:
+                runs += [(m.start(), m.end() - m.start()) for m in _DOLLARS.finditer(content, piece.rel_start, piece.rel_end)]
+            elif piece.kind in _BARRIERS:
+                barriers.append(piece.rel_start)
     index = 0
     while index < len(runs):
         run = runs[index]

@@ -15,7 +15,6 @@ line-structured twin (the fidelity test measures this).
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -408,8 +407,8 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
     cuts.sort(key=lambda m: m.start())
     # Positions, not copies: a cut that is refused must cost nothing, or a long run of
     # candidates (`a - b - c …`) would copy the rest of the text once each.
-    opened = [0, *itertools.accumulate(char == "(" for char in text)]
-    closed = [0, *itertools.accumulate(char == ")" for char in text)]
+    opened = [m.start() for m in _OPEN_BRACKET.finditer(text)] if "(" in text else []
+    closed = [m.start() for m in _CLOSE_BRACKET.finditer(text)] if ")" in text else []
     pieces: list[str] = []
     start = 0
     bold_end = _bold_end(text, start)
@@ -421,7 +420,7 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
         while end > start and text[end - 1].isspace():
             end -= 1
         kind = _boundary_kind(text, cut) if match.re is _BOUNDARY else "summary"
-        unbalanced = opened[end] - opened[start] > closed[end] - closed[start]
+        unbalanced = _between(opened, start, end) > _between(closed, start, end)
         heading = bold_end is not None and (end == bold_end or (end == bold_end + 1 and text[bold_end] == ":"))
         if kind != "summary" and not _accept_boundary(kind, text, start, end, cut, in_list, unbalanced, heading):
             continue
@@ -442,6 +441,15 @@ def _split_blocks(full: str, start: int, end: int, names: list[str], spans: list
         elif piece:
             out.append(piece)
     return out
+
+
+_OPEN_BRACKET = re.compile(r"\(")
+_CLOSE_BRACKET = re.compile(r"\)")
+
+
+def _between(positions: list[int], start: int, end: int) -> int:
+    """How many of the sorted `positions` fall in [start, end)."""
+    return bisect.bisect_left(positions, end) - bisect.bisect_left(positions, start)
 
 
 #: An ordered item's number at a position (no anchor: matched with a start position).

@@ -31,6 +31,10 @@ __all__ = ["finish_markdown", "unmeant_emphasis"]
 _OPENS_AFTER = frozenset("([{\"'“‘«‹—–-/")
 _CLOSES_BEFORE = frozenset(".,;:!?)]}\"'”’»›…—–-/")
 _DELIMITER = re.compile(r"\*+|_+")
+#: ``**`` opening a word (a blank or opening mark or nothing before, a letter or digit
+#: after) and ``**`` closing one (the reverse); each can do only that.
+_BOLD_OPENS_WORD = re.compile(r"\*\*(?<![^\s(\[{\"'“‘«‹—–/-]\*\*)(?=[^\W_])")
+_BOLD_CLOSES_WORD = re.compile(r"\*\*(?<=[^\W_]\*\*)(?![^\s.,;:!?)\]}\"'”’»›…—–/-])")
 #: Delimiter characters skipped when looking past nested emphasis (``***x***``, ``**_x_**``),
 #: at most this many (a longer cluster of them is no word's edge).
 _MARKS = "*_~"
@@ -169,6 +173,8 @@ def _may_hold_unmeant_emphasis(text: str) -> bool:
     """
     if "*" not in text and "_" not in text:
         return False
+    if "_" not in text and text.count("*") == 2 * (len(_BOLD_OPENS_WORD.findall(text)) + len(_BOLD_CLOSES_WORD.findall(text))):
+        return False  # only ``**`` runs, each opening or closing a word: most text (``**Term**: …``)
     for run in _DELIMITER.finditer(text):
         start, end = run.span()
         before = start

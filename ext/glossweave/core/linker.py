@@ -74,7 +74,7 @@ _CONSTRUCT_CHARS = re.compile(r"[`$\[<]")
 # Text that markdown-it shows as text (raw HTML is off, so is linkify) but that a
 # reader sees as a tag or an address: a link inside it would be a link in a URL.
 _TAG_OR_URL = re.compile(r"<[A-Za-z/!][^<>\n]*>|\b(?:(?:https?|ftp)://|www\.)[^\s<>]*", re.IGNORECASE)
-_TAG_OR_URL_HINT = re.compile(r"<|://|www\.", re.IGNORECASE)
+
 
 # Replaces excluded text before the automaton runs: no name contains it, so no
 # match can start, end or pass inside an excluded region.
@@ -310,7 +310,7 @@ def unlinkable_regions(blocks: Sequence[Block], document: markdown.Document | No
             if block.kind is BlockKind.CODE:
                 found = []  # excluded whole above
             elif markdown.holds_only_prose(source):
-                found = [match.span() for match in _TAG_OR_URL.finditer(source)] if _TAG_OR_URL_HINT.search(source) else []
+                found = [match.span() for match in _TAG_OR_URL.finditer(source)] if _may_hold_tag_or_url(source) else []
                 if index == 0 and source.startswith("**"):
                     alone = markdown.parsed(source)  # for the opening name; the summary reads it too
             else:
@@ -327,6 +327,10 @@ def unlinkable_regions(blocks: Sequence[Block], document: markdown.Document | No
         elif end > start:
             flat += array("i", (start, end))
     return flat
+
+
+def _may_hold_tag_or_url(text: str) -> bool:
+    return "<" in text or "://" in text or "www." in text.lower()
 
 
 def _rendered_regions(document: markdown.Document) -> list[tuple[int, int]]:

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore, text_join
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -329,11 +328,10 @@ class Inline:
                 parser, env = self._document.parser, self._document.env
                 children: list[Token] = []
                 parser.inline.parse(self.content, parser, env, children)
+                # As markdown-it's core chain leaves them before its text_join rule,
+                # which only merges text tokens: the pieces say where the text is.
                 self.token.children = children
                 recorded = _pieces(children, len(self.content))
-                state = StateCore("", parser, env)
-                state.tokens = [self.token]
-                text_join(state)  # as markdown-it's own core chain does after parsing inlines
             else:
                 recorded, self.token.children = fast
             self.to_doc(0)  # finds the segments
@@ -405,16 +403,19 @@ _NEWLINES = re.compile(r"\r\n?")
 #: What can start code, math, a link, an autolink or an image, anywhere.
 _INLINE_CONSTRUCTS = frozenset("`$[<")
 #: What can start, at the start of a line after any container's markers, a heading, an
-#: indented code block or a setext underline (or a tilde fence, anywhere).
-_LINE_CONSTRUCT = re.compile(
-    r"~~~|(?:^|\n)(?:[ \t>*+\-0-9.)]*#|[ >*+\-0-9.)]*(?: {4}|\t)|[ \t>*+\-=_0-9.)]+(?:\n|$))"
-)
-#: What may run from one block into the next (blank lines between): a fence, a ``$$``
-#: block not closed on its own line, indented code, or a link reference definition,
-#: which any block may use.
+#: indented code block or a setext underline.
+_LINE_CONSTRUCT = re.compile(r"[ \t>*+\-0-9.)]*#|[ >*+\-0-9.)]*(?: {4}|\t)|[ \t>*+\-=_0-9.)]+$")
+#: What, at the start of a line, may run from one block into the next (blank lines
+#: between): a fence, a ``$$`` block not closed on its own line, indented code, or a
+#: link reference definition, which any block may use.
 _SPANS_BLOCKS = re.compile(
-    r"(?:^|\n)(?:[ \t>*+\-0-9.)]*(?:```|~~~|\[|\$\$(?:\$?[ \t]*(?:\n|$)|(?![^\n]*\$\$)))|[ >*+\-0-9.)]*(?: {4}|\t))"
+    r"[ \t>*+\-0-9.)]*(?:```|~~~|\[|\$\$(?:\$?[ \t]*$|(?!.*\$\$)))|[ >*+\-0-9.)]*(?: {4}|\t)"
 )
+
+
+def _any_line_starts(pattern: re.Pattern[str], text: str) -> bool:
+    """Does `pattern` match at the start of any line of `text`?  (Tried at line starts only.)"""
+    return any(pattern.match(line) for line in text.split("\n"))
 
 
 def blocks_stand_alone(text: str) -> bool:
@@ -423,7 +424,7 @@ def blocks_stand_alone(text: str) -> bool:
     Then a caller may parse only the blocks it needs.  Conservative;
     tests/test_linker.py checks it through the regions the linker finds.
     """
-    return _SPANS_BLOCKS.search(text) is None
+    return not _any_line_starts(_SPANS_BLOCKS, text)
 
 
 def holds_only_prose(text: str) -> bool:
@@ -434,7 +435,7 @@ def holds_only_prose(text: str) -> bool:
     number is enough to say no); tests/test_markdown_model.py proves it never
     says yes wrongly.
     """
-    return _INLINE_CONSTRUCTS.isdisjoint(text) and _LINE_CONSTRUCT.search(text) is None
+    return _INLINE_CONSTRUCTS.isdisjoint(text) and "~~~" not in text and not _any_line_starts(_LINE_CONSTRUCT, text)
 
 
 def as_read(text: str) -> str:

@@ -53,7 +53,7 @@ def stage_timings(corpus_dir: Path) -> tuple[dict, pipeline.Glossary]:
 def link_scaling(glossary: pipeline.Glossary, name_counts: list[int]) -> dict[str, float]:
     """MB/s over the same senses for linkers of each size in `name_counts`."""
     own, _ = pipeline.link_names(glossary.terms)
-    senses = [sense.entry.blocks for term in glossary.terms for sense in term.senses]
+    entries = [sense.entry for term in glossary.terms for sense in term.senses]
     filler = [key for _, key, _ in unique_names(load_templates(), max(name_counts), seed=1)]
     own_keys = {name.casefold() for name, _ in own}
     filler = [key for key in filler if key not in own_keys]
@@ -61,7 +61,7 @@ def link_scaling(glossary: pipeline.Glossary, name_counts: list[int]) -> dict[st
     for count in name_counts:
         extra = [(key, "x-" + base_slug(key)) for key in filler[: max(0, count - len(own_keys))]]
         linker = Linker(own + extra)
-        result[str(len(own_keys) + len(extra))] = round(measure_throughput(linker, senses), 3)
+        result[str(len(own_keys) + len(extra))] = round(measure_throughput(linker, entries), 3)
     return result
 
 
@@ -74,9 +74,9 @@ def main() -> None:
     result, glossary = stage_timings(args.corpus)
     result["rss_after_pipeline_mib"] = self_peak_rss_mib()
     linker = Linker(pipeline.link_names(glossary.terms)[0])
-    senses = [sense.entry.blocks for term in glossary.terms for sense in term.senses]
+    entries = [sense.entry for term in glossary.terms for sense in term.senses]
     result["text_mb"] = round(sum(len(s.markdown.encode()) for t in glossary.terms for s in t.senses) / 1e6, 3)
-    result["link_mb_per_s"] = round(measure_throughput(linker, senses), 3)
+    result["link_mb_per_s"] = round(measure_throughput(linker, entries), 3)
     if args.scaling_names:
         result["link_mb_per_s_by_names"] = link_scaling(glossary, [int(n) for n in args.scaling_names.split(",")])
     write_json(args.out, result)

@@ -275,3 +275,29 @@ def test_a_plain_line_is_the_paragraph_markdown_it_makes(line):
         token.children = None  # the fast path leaves inline content to Inline.pieces
     assert _plain(tokens) == _plain(expected), line
     assert [(t.level, t.block, t.hidden) for t in tokens] == [(t.level, t.block, t.hidden) for t in expected]
+
+
+ITEMS = st.lists(
+    st.tuples(
+        st.sampled_from(["- ", "1. ", "2. ", "10. ", "-  ", "* ", "1) "]),
+        st.one_of(LINES, st.sampled_from(["**A**: b", "x", "- y", "1. z", "# h", "> q", "```", "    c", "[r]: /u"])),
+    ),
+    min_size=1,
+    max_size=5,
+).map(lambda items: "\n".join(marker + text for marker, text in items))
+
+
+@settings(max_examples=800)
+@given(ITEMS)
+@example("- **A**: x\n- b")
+@example("3. a\n4. b")
+def test_a_simple_list_is_the_list_markdown_it_makes(text):
+    text = model.as_read(text)
+    tokens = model._simple_list(text)
+    if tokens is None:
+        return
+    expected = SITE.parse(text)
+    for token in expected:
+        token.children = None
+    assert _plain(tokens) == _plain(expected), text
+    assert [(t.level, t.block, t.hidden) for t in tokens] == [(t.level, t.block, t.hidden) for t in expected], text

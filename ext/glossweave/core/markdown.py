@@ -456,7 +456,7 @@ class Document:
         self.text = as_read(text)
         self.parser = parser or POSITIONED
         self.env: dict = {}  # link reference definitions, found by the block parse
-        self.tokens: list[Token] = _paragraph(self.text) or self.parser.parse(self.text, self.env)
+        self.tokens: list[Token] = _paragraph(self.text) or _simple_list(self.text) or self.parser.parse(self.text, self.env)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         self.inlines: list[Inline] = []
         self._row_starts: dict[int, int] = {}  # line → where markdown-it read that table row from
@@ -567,6 +567,44 @@ def _paragraph(text: str) -> list[Token] | None:
     inline = Token("inline", "", 0, map=[0, 1], level=1, content=text.strip(MD_TRIM_CHARS), block=True, children=None)
     closing = Token("paragraph_close", "p", -1, block=True)
     return [opening, inline, closing]
+
+
+#: A list item our blocks write: a ``-`` or a number and a dot, one blank, then text.
+_SIMPLE_ITEM = re.compile(r"(-|(\d{1,9})\.) (?=\S)")
+
+
+def _simple_list(text: str) -> list[Token] | None:
+    """The tokens markdown-it makes of a tight list of one-line items of plain text, or None.
+
+    Every line must be an item of the same kind (``- x`` or ``3. x``) whose text
+    is a plain line (`_PLAIN_LINE`): no nesting, no continuation.  The restored
+    blocks' lists mostly are; tests/test_markdown_model.py checks the tokens
+    against markdown-it's.
+    """
+    lines = text.split("\n")
+    first = _SIMPLE_ITEM.match(lines[0])
+    if first is None:
+        return None
+    ordered = first.group(2) is not None
+    kind, tag, markup = ("ordered_list", "ol", ".") if ordered else ("bullet_list", "ul", "-")
+    opening = Token(f"{kind}_open", tag, 1, map=[0, len(lines)], markup=markup, block=True)
+    if ordered and int(first.group(2)) != 1:
+        opening.attrs = {"start": int(first.group(2))}
+    tokens = [opening]
+    for index, line in enumerate(lines):
+        item = _SIMPLE_ITEM.match(line)
+        if item is None or (item.group(2) is not None) != ordered or _PLAIN_LINE.fullmatch(line, item.end()) is None:
+            return None
+        where = [index, index + 1]
+        tokens += [
+            Token("list_item_open", "li", 1, map=where, level=1, markup=markup, info=item.group(2) or "", block=True),
+            Token("paragraph_open", "p", 1, map=where, level=2, block=True, hidden=True),
+            Token("inline", "", 0, map=where, level=3, content=line[item.end() :].strip(MD_TRIM_CHARS), block=True),
+            Token("paragraph_close", "p", -1, level=2, block=True, hidden=True),
+            Token("list_item_close", "li", -1, level=1, markup=markup, block=True),
+        ]
+    tokens.append(Token(f"{kind}_close", tag, -1, markup=markup, block=True))
+    return tokens
 
 
 @functools.lru_cache(maxsize=64)

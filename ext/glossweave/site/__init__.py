@@ -21,6 +21,7 @@ from glossweave.site.latex import setup_latex
 from glossweave.site.math import setup_math
 from glossweave.site.memory import setup_memory
 from glossweave.site.previews import setup_previews
+from glossweave.site.previews_file import setup_previews_file
 from glossweave.site.sidebar import setup_sidebar
 from glossweave.site.std_domain import setup_std_domain
 from glossweave.site.terms import setup_terms
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_terms(app)
     setup_categories(app)
     setup_previews(app)
+    setup_previews_file(app)
     setup_sidebar(app)
     setup_math(app)
     setup_latex(app)

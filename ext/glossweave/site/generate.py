@@ -6,9 +6,10 @@ only pages whose text changed, which is what keeps Sphinx's incremental build
 small.  When nothing the pages are made from changed since the last emit (the
 dumps, the .bib files, the settings, this package's code), both are skipped:
 merging, linking and comparing every page took 3 s of a no-op rebuild at
-4,000 entries.  The term summaries stay with the build (not in the pickled
-environment) for the preview post-transform, and are kept with the pages for
-the builds that skip.
+4,000 entries.  What previews need of each term (`published_terms`: names,
+anchors, summary, categories) stays with the build (not in the pickled
+environment) for the preview post-transform and the published previews file,
+and is kept with the pages for the builds that skip.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from sphinx.util import logging
 
 import glossweave
 from glossweave.core.model import Glossary
-from glossweave.core.pipeline import build_glossary, dump_files
+from glossweave.core.pipeline import build_glossary, dump_files, link_names
+from glossweave.core.slug import base_slug as slug
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
 from glossweave.site.emit import GENERATED, alias_id, emit_site
@@ -35,7 +37,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SiteState:
-    summaries: dict[str, str]  # anchor id (term or alias) → one-line summary
+    terms: list[dict]  # `published_terms` of the glossary
+
+    def __post_init__(self) -> None:
+        #: anchor id (term or alias) → one-line summary
+        self.summaries = {anchor: term["summary"] for term in self.terms for anchor in [term["anchor"], *term["aliases"].values()]}
 
 
 _STATE: WeakKeyDictionary[BuildEnvironment, SiteState] = WeakKeyDictionary()
@@ -46,16 +52,25 @@ def state(env: BuildEnvironment) -> SiteState | None:
     return _STATE.get(env)
 
 
-def summaries(glossary: Glossary) -> dict[str, str]:
-    found = {}
-    for term in glossary.terms:
-        found[f"term-{term.slug}"] = term.summary
-        for alias in term.aliases:
-            found[alias_id(term, alias)] = term.summary
-    return found
+def published_terms(glossary: Glossary) -> list[dict]:
+    """Per term, in JSON types: anchor, name, summary, aliases (name → anchor), category slugs, names that auto-link."""
+    linking: dict[str, list[str]] = {}
+    for name, slug_ in link_names(glossary.terms)[0]:
+        linking.setdefault(slug_, []).append(name)
+    return [
+        {
+            "anchor": f"term-{term.slug}",
+            "name": term.name,
+            "summary": term.summary,
+            "aliases": {alias: alias_id(term, alias) for alias in term.aliases},
+            "categories": sorted({slug(category) for category in term.categories}),
+            "link_names": linking.get(term.slug, []),
+        }
+        for term in glossary.terms
+    ]
 
 
-#: In the generated folder: what its pages were made from, and the summaries (see the module docstring).
+#: In the generated folder: what its pages were made from, and `published_terms` (see the module docstring).
 LAST_EMIT = ".last-emit.json"
 
 
@@ -80,15 +95,15 @@ def _generate(app: Sphinx) -> None:
     except (OSError, ValueError):
         last = {}
     if last.get("key") == key:
-        _STATE[app.env] = SiteState(last["summaries"])
+        _STATE[app.env] = SiteState(last["terms"])
         logger.info("glossary: nothing changed since the last build; %d generated pages kept", last["pages"])
         return
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
     book_title = config.site_name if config.book else None
     emitted = emit_site(result, out_dir, book_title, load_bibliography(app))
-    _STATE[app.env] = SiteState(summaries(result))
+    _STATE[app.env] = SiteState(published_terms(result))
     pages = len(emitted.written) + emitted.unchanged
-    (out_dir / LAST_EMIT).write_text(json.dumps({"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}), encoding="utf-8")
+    (out_dir / LAST_EMIT).write_text(json.dumps({"key": key, "pages": pages, "terms": _STATE[app.env].terms}), encoding="utf-8")
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",
         len(result.terms),

@@ -4,8 +4,11 @@ The summary is put on each resolved term link at build time (as the link's
 `title`, plus a `glossary-preview` class), by a post-transform that runs after
 references are resolved.  It reads only the anchor a link points to, so it
 works for auto-links, letter pages and hand-written `{term}` references alike,
-under -j, offline, with no server or third-party service.  `_static/
-glossary-previews.js` turns the title into an accessible tooltip.
+under -j, offline, with no server or third-party service.  The package's
+`static/glossary-previews.js` turns the title into an accessible tooltip; other
+projects' links to our terms get the same files (`glossweave.consumer`), and
+the same summaries, from the previews file `glossweave.site.previews_file`
+publishes.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from glossweave.assets import setup_preview_assets
 from glossweave.site.generate import state
 
 
@@ -35,4 +39,4 @@ class AddPreviews(SphinxPostTransform):
 
 def setup_previews(app: Sphinx) -> None:
     app.add_post_transform(AddPreviews)
-    app.add_js_file("glossary-previews.js", loading_method="defer")
+    setup_preview_assets(app)

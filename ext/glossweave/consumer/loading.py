@@ -142,10 +142,15 @@ def _safe(location: str) -> str:
 
 
 def load_project(app: Sphinx, project: Project, data: ConsumerData, now: int) -> LinkedGlossary | None:
-    """The project's glossary, from the cache or its first location that answers; None when it has none."""
+    """The project's glossary, from the cache or its first location that answers; None when it has none.
+
+    When no location answers, an expired copy in the cache is kept, as
+    intersphinx keeps an expired inventory.
+    """
     limit = app.config.intersphinx_cache_limit
     expired_before = now - limit * 86400 if limit >= 0 else 0
-    failures = []
+    failures: list[str] = []
+    stale: str | None = None  # cache key of an expired copy to fall back on
     for location in project.locations:
         remote = "://" in location
         key = location if remote else str(Path(app.srcdir) / location)
@@ -157,26 +162,37 @@ def load_project(app: Sphinx, project: Project, data: ConsumerData, now: int) ->
                 text = None
             except (OSError, ValueError) as error:  # requests' errors are OSErrors; bad UTF-8 a ValueError
                 failures.append(f"{_safe(location)}: {error}")
+                if stale is None and cached is not None and cached.text is not None:
+                    stale = key
                 continue
             cached = data.cache[key] = CachedFile(project.name, now, text)
-        if cached.text is None:
-            continue
-        try:
-            glossary = LinkedGlossary(project.name, project.target_uri, PreviewsFile.from_json(cached.text))
-        except PreviewsFileError as error:
-            failures.append(f"{_safe(location)}: not a previews file this version reads: {error}")
-            continue
-        data.active[project.name] = (project.target_uri, key)
-        return glossary
-    if failures and _may_be_glossary(app, project.name):
-        logger.warning(
-            "glossary previews of %r unavailable; its links get no previews (%s)",
-            project.name,
-            "; ".join(failures),
-            type="glossweave",
-            subtype="previews",
+        glossary = _glossary(project, location, cached, failures)
+        if glossary is not None:
+            data.active[project.name] = (project.target_uri, key)
+            return glossary
+    glossary = None if stale is None else _glossary(project, stale, data.cache[stale], failures)
+    if failures and (glossary is not None or _may_be_glossary(app, project.name)):
+        outcome = (
+            f"kept the copy fetched on {time.strftime('%Y-%m-%d', time.gmtime(data.cache[stale].fetched))}"
+            if glossary is not None
+            else "its links get no previews"
         )
-    return None
+        logger.warning(
+            "glossary previews of %r unavailable; %s (%s)", project.name, outcome, "; ".join(failures), type="glossweave", subtype="previews"
+        )
+    if glossary is not None:
+        data.active[project.name] = (project.target_uri, stale)
+    return glossary
+
+
+def _glossary(project: Project, location: str, cached: CachedFile, failures: list[str]) -> LinkedGlossary | None:
+    if cached.text is None:
+        return None
+    try:
+        return LinkedGlossary(project.name, project.target_uri, PreviewsFile.from_json(cached.text))
+    except PreviewsFileError as error:
+        failures.append(f"{_safe(location)}: not a previews file this version reads: {error}")
+        return None
 
 
 def _may_be_glossary(app: Sphinx, name: str) -> bool:

@@ -93,18 +93,16 @@ class NameIndex:
         """The names `query` most likely meant, closest first (empty when nothing is close)."""
         key = loose(query)
         ranked: list[tuple[int, int, str, Name]] = []  # (kind of difference, edits, name, Name)
-        for name in self.variants(query):
-            ranked.append((0, 0, name.name, name))
-        for name in self._by_loose.get(key, ()):
-            ranked.append((1, 0, name.name, name))
+        exact = self.exact(query)
+        ranked += [(0, 0, name.name, name) for name in exact]
+        ranked += [(1, 0, name.name, name) for name in self.variants(query)[len(exact) :]]
+        ranked += [(2, 0, name.name, name) for name in self._by_loose.get(key, ())]
         for variant in _number_variants(fold(query)):
-            for name in self._by_loose.get(loose(variant), ()):
-                ranked.append((2, 0, name.name, name))
+            ranked += [(3, 0, name.name, name) for name in self._by_loose.get(loose(variant), ())]
         typos = max_typos(key)
         if typos:
             for choice, edits, _ in process.extract(key, self._loose_keys, scorer=OSA.distance, score_cutoff=typos, limit=None):
-                for name in self._by_loose[choice]:
-                    ranked.append((3, int(edits), name.name, name))
+                ranked += [(4, int(edits), name.name, name) for name in self._by_loose[choice]]
         seen: set[Name] = set()
         best = []
         for *_, name in sorted(ranked, key=lambda r: r[:3]):

@@ -1,133 +1,24 @@
-"""A glossary site built once, served on loopback or copied, and other projects built against it.
-
-Every consumer project is written into a temporary folder, outside this
-repository, and built by `python -m sphinx` in a fresh process whose
-environment has no PYTHONPATH: it finds `glossweave` as any project would,
-as an installed package.
-"""
+"""Fixtures of the consumer tests (helpers in glossary_site.py)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import subprocess
-import sys
-import threading
-import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).parents[1]
-HERE = Path(__file__).parent
-PREFIX = "/en/latest/"
-
-#: The summaries our fixture dumps give these terms, written out by hand.
-SUMMARIES = {
-    "gpu": "GPU is a massively parallel processor - It runs training and inference for a large language model quickly.",
-    "large-language-model": "Large Language Model is a neural network trained on text - It uses a GPU for training and has loss ℒ = -∑_i logp_i.",
-    "top-k-5-sampling": "Top K 5 Sampling is sampling among the five most likely tokens - It is a decoding rule for a large language model.",
-    "adaptive-kernel-915": "Adaptive Kernel 915 is a made-up accelerator kernel with a number in its name - It runs on a GPU.",
-    "multi-head-attention": "Multi-Head Attention is attention computed by several heads side by side - Each head of a Transformer block looks at the sequence in its own subspace.",
-    "kv-cache": "KV Cache is the stored keys and values of earlier tokens - It lets a decoder skip recomputing attention for the prefix.",
-}
-
-
-def clean_env() -> dict[str, str]:
-    """This process's environment without any path into the repository."""
-    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-
-
-def sphinx_build(src: Path, out: Path, *options: str, doctrees: Path | None = None) -> subprocess.CompletedProcess:
-    """`python -m sphinx -b html` as another project runs it, from its own folder."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(doctrees or out.parent / (out.name + "-doctrees")), *options, str(src), str(out)]
-    return subprocess.run(command, cwd=src, env=clean_env(), capture_output=True, text=True, timeout=600, check=False)
-
-
-def warnings_of(run: subprocess.CompletedProcess) -> list[str]:
-    return [line for line in run.stderr.splitlines() if "WARNING" in line]
-
-
-def build_site(root: Path, edit: tuple[str, str] | None = None) -> Path:
-    """Our small test site plus the consumer fixtures' dumps, with `edit` (old, new) made to the
-    test site's dump; returns its HTML folder."""
-    src = root / "site"
-    shutil.copytree(TESTS / "roots" / "test-site", src)
-    shutil.copy(HERE / "dump" / "001_numbered_names.txt", src / "corpus")
-    for dump in sorted((HERE / "glossary").glob("*.txt")):
-        shutil.copy(dump, src / "corpus")
-    if edit:
-        dump = src / "corpus" / "000_small.txt"
-        dump.write_text(dump.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
-    with (src / "conf.py").open("a") as conf:
-        conf.write('\nproject = "Test Glossary"\nversion = release = "3.1"\n')
-    out = root / "html"
-    run = sphinx_build(src, out, "-q", "-W", "--keep-going", "-n")
-    assert run.returncode == 0, run.stderr
-    return out
+from glossary_site import Server, build_site
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
+    """Our test site, built once."""
     return build_site(tmp_path_factory.mktemp("glossary"))
 
 
-def inventory_uris(inventory: Path, base: str) -> dict[str, str]:
-    """name → full URI of every std:term and glossary:category, read from objects.inv without Sphinx."""
-    raw = inventory.read_bytes()
-    header_end = 0
-    for _ in range(4):
-        header_end = raw.index(b"\n", header_end) + 1
-    found = {}
-    for line in zlib.decompress(raw[header_end:]).decode().splitlines():
-        name, _, rest = line.rpartition(" std:term ") if " std:term " in line else line.rpartition(" glossary:category ")
-        if not name:
-            continue
-        location = rest.split(" ")[1]
-        if location.endswith("$"):
-            location = location[:-1] + name
-        found[name] = base + location
-    return found
-
-
-@dataclass
-class Server:
-    """A loopback HTTP server for a site folder under PREFIX, recording what it was asked."""
-
-    folder: Path
-    requests: list[tuple[str, str]] = field(default_factory=list)  # (path, user agent)
-
-    def __post_init__(self) -> None:
-        server = self
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def translate_path(self, path):
-                server.requests.append((path, self.headers.get("User-Agent", "")))
-                return super().translate_path("/" + path[len(PREFIX) :] if path.startswith(PREFIX) else "/__missing__")
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(self.folder)))
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}{PREFIX}"
-
-    def asked_for(self, name: str) -> list[str]:
-        """The user agents of the requests for `name` under the prefix."""
-        return [agent for path, agent in self.requests if path == PREFIX + name]
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def serve():
-    servers = []
+    """Start loopback servers of folders; all stop at the end of the module."""
+    servers: list[Server] = []
 
     def start(folder: Path) -> Server:
         servers.append(Server(folder))
@@ -136,21 +27,3 @@ def serve():
     yield start
     for server in servers:
         server.stop()
-
-
-def write_project(folder: Path, conf: str, pages: dict[str, str]) -> Path:
-    """A new Sphinx project: conf.py and its pages; a root `index` gets a toctree of the others."""
-    folder.mkdir(parents=True)
-    (folder / "conf.py").write_text(conf, encoding="utf-8")
-    for name, text in pages.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def free_port() -> int:
-    """A loopback port with nothing listening (bound, then released)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -15,15 +15,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import SUMMARIES, build_site, free_port, inventory_uris, sphinx_build, warnings_of, write_project
+from glossary_site import ACCEPTANCE_CONF, BASE, SUMMARIES, build_site, free_port, inventory_uris, local_copy, sphinx_build, warnings_of, write_project
 from glossweave.assets import STATIC
 from glossweave.previewsfile import SCHEMA
-
-BASE = "https://glossary.example.org/en/latest/"
-ACCEPTANCE_CONF = """\
-extensions = ["sphinx.ext.intersphinx", "glossweave.consumer"]
-intersphinx_mapping = {{"glossary": ({base!r}, {inventory!r})}}
-"""
 
 # Every way into the glossary from reStructuredText: names, an alias, names the
 # inventory loader drops (by name and by key), the explicit external role, a category.
@@ -104,14 +98,6 @@ def expected_index_links(site: Path, base: str) -> list[tuple[str, str | None, b
         (term(uris, "KV Cache", base), SUMMARIES["kv-cache"], True),
         (term(uris, "hardware", base), "(in Test Glossary v3.1)", False),  # a category: intersphinx's own title
     ]
-
-
-def local_copy(site: Path, folder: Path) -> Path:
-    """objects.inv and the previews file, copied as a project would keep them for offline builds."""
-    folder.mkdir(parents=True)
-    for name in ("objects.inv", "glossary-previews.json"):
-        shutil.copy(site / name, folder / name)
-    return folder / "objects.inv"
 
 
 def test_the_published_file_follows_its_schema_and_objects_inv(site):

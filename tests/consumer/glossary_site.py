@@ -39,9 +39,14 @@ def clean_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
-def sphinx_build(src: Path, out: Path, *options: str, doctrees: Path | None = None) -> subprocess.CompletedProcess:
+#: The Python that builds the other projects: this one, or another Sphinx's (a venv with
+#: Sphinx 8, say) to test the consumer across Sphinx versions against a site built here.
+CONSUMER_PYTHON = os.environ.get("GLOSSWEAVE_CONSUMER_PYTHON", sys.executable)
+
+
+def sphinx_build(src: Path, out: Path, *options: str, python: str = CONSUMER_PYTHON) -> subprocess.CompletedProcess:
     """`python -m sphinx -b html` as another project runs it, from its own folder."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-d", str(doctrees or out.parent / (out.name + "-doctrees")), *options, str(src), str(out)]
+    command = [python, "-m", "sphinx", "-b", "html", "-d", str(out.parent / (out.name + "-doctrees")), *options, str(src), str(out)]
     return subprocess.run(command, cwd=src, env=clean_env(), capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -63,7 +68,7 @@ def build_site(root: Path, edit: tuple[str, str] | None = None) -> Path:
     with (src / "conf.py").open("a") as conf:
         conf.write('\nproject = "Test Glossary"\nversion = release = "3.1"\n')
     out = root / "html"
-    run = sphinx_build(src, out, "-q", "-W", "--keep-going", "-n")
+    run = sphinx_build(src, out, "-q", "-W", "--keep-going", "-n", python=sys.executable)
     assert run.returncode == 0, run.stderr
     return out
 

@@ -172,9 +172,12 @@ def test_an_unreachable_site_costs_one_warning_and_the_build_goes_on(tmp_path):
     project = write_project(tmp_path / "project", conf, {"index.rst": "T\n=\n\nNo references.\n"})
     run = sphinx_build(project, tmp_path / "html")
     assert run.returncode == 0, run.stderr
-    ours = [line for line in warnings_of(run) if "[glossweave.previews]" in line]
+    ours = [line for line in warnings_of(run) if "glossary previews" in line]
     assert len(ours) == 1 and "glossary previews of 'glossary' unavailable" in ours[0] and url + "glossary-previews.json" in ours[0]
     assert (tmp_path / "html" / "index.html").is_file()
+    (project / "conf.py").write_text(conf + 'suppress_warnings = ["glossweave.previews"]\n')
+    quiet = sphinx_build(project, tmp_path / "quiet")
+    assert quiet.returncode == 0 and [line for line in warnings_of(quiet) if "glossary previews" in line] == []
 
 
 def test_the_file_is_cached_like_an_inventory_and_fetched_with_intersphinx_settings(site, serve, tmp_path):
@@ -234,7 +237,8 @@ Typos
 
 def test_a_mistyped_term_is_told_the_glossary_names_it_meant(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)), {"index.rst": MISTYPED})
+    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "show_warning_types = True  # Sphinx 7's default is False\n"
+    project = write_project(tmp_path / "project", conf, {"index.rst": MISTYPED})
     run = sphinx_build(project, tmp_path / "html", "-n", "--keep-going")
     where = f"{project / 'index.rst'}:4: WARNING: "
     assert sorted(line.removeprefix(where) for line in warnings_of(run)) == sorted(
@@ -254,7 +258,7 @@ def test_a_mistyped_term_is_told_the_glossary_names_it_meant(site, tmp_path):
 
 def test_variants_resolve_when_asked_and_only_when_unambiguous(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "glossary_resolve_variants = True\n"
+    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "glossary_resolve_variants = True\nshow_warning_types = True\n"
     project = write_project(tmp_path / "project", conf, {"index.rst": "V\n=\n\n:term:`GPUs`, :term:`kv caches`, :term:`multihead attention`.\n"})
     run = sphinx_build(project, tmp_path / "html", "-n", "--keep-going")
     uris = inventory_uris(site / "objects.inv", BASE)

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from chromium import chromium
 
 pytestmark = pytest.mark.slow
 playwright = pytest.importorskip("playwright.sync_api")
@@ -19,10 +20,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 REPO = Path(__file__).parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 PREFIX = "/en/latest/"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +51,8 @@ def base_url(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from chromium import chromium
 
 from glossary_site import ACCEPTANCE_CONF, BASE, SUMMARIES, local_copy, sphinx_build, write_project
 
 pytestmark = pytest.mark.slow
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 FILLER = "\n\n".join(f"Paragraph {n} of filler text, so that the page scrolls." for n in range(60))
 PAGE = f"""\
 Consumer
@@ -40,10 +37,8 @@ def consumer_url(site, tmp_path_factory, serve):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

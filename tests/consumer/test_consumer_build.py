@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -113,6 +114,32 @@ def test_the_published_file_follows_its_schema_and_objects_inv(site):
     assert {slug: c["uri"] for slug, c in published["categories"].items()}["hardware"] == uris["hardware"]
     assert ["mha", "term-multi-head-attention"] in published["autolink"]["names"]
     assert published["autolink"]["rules"]["min_length"] == 3
+
+
+def test_the_file_is_the_same_bytes_whatever_the_build(site, tmp_path):
+    """Serial or -j 2, fresh or a rebuild that skips the pipeline: only the glossary decides the file."""
+    parallel = tmp_path / "parallel"
+    shutil.copytree(site.parent / "site", parallel, ignore=shutil.ignore_patterns("_generated", "_cache"))
+    for options in (["-E"], []):
+        run = sphinx_build(parallel, tmp_path / "html", "-q", "-j", "2", *options, python=sys.executable)
+        assert run.returncode == 0, run.stderr
+        assert (tmp_path / "html" / "glossary-previews.json").read_bytes() == (site / "glossary-previews.json").read_bytes()
+
+
+def test_a_file_of_a_later_version_is_refused_with_one_warning(site, tmp_path):
+    inventory = local_copy(site, tmp_path / "offline")
+    later = json.loads(inventory.with_name("glossary-previews.json").read_text())
+    later["version"] = 2
+    inventory.with_name("glossary-previews.json").write_text(json.dumps(later))
+    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "show_warning_types = True\n"
+    project = write_project(tmp_path / "project", conf, {"index.rst": "T\n=\n\n:term:`GPU`\n"})
+    run = sphinx_build(project, tmp_path / "html", "-n")
+    assert run.returncode == 0, run.stderr
+    assert [line.partition("WARNING: ")[2] for line in warnings_of(run)] == [
+        f"glossary previews of 'glossary' unavailable; its links get no previews ({inventory.with_name('glossary-previews.json')}: "
+        "not a previews file this version reads: version 2 is not supported (this reader knows version 1)) [glossweave.previews]"
+    ]
+    assert [preview for *_, preview in glossary_links(tmp_path / "html" / "index.html", BASE)] == [False]
 
 
 def test_the_site_and_its_consumers_serve_the_same_preview_files(site, tmp_path):

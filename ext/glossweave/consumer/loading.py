@@ -95,7 +95,7 @@ def previews_location(target_uri: str, inventory: str | None) -> str:
     return str(Path(inventory).with_name(FILENAME))
 
 
-def _tls_verify(url: str, config: Config) -> bool | str:
+def tls_verify_for(url: str, config: Config) -> bool | str:
     """`verify` for requests, from tls_verify and tls_cacerts (a path, or a path per host), as Sphinx does."""
     if not config.tls_verify:
         return False
@@ -111,7 +111,7 @@ def fetch_url(url: str, config: Config) -> str:
     """The file at `url`, fetched with intersphinx's timeout, TLS settings and user agent."""
     headers = {"User-Agent": config.user_agent} if config.user_agent else {}
     with sphinx_requests.get(
-        url, timeout=config.intersphinx_timeout, headers=headers, verify=_tls_verify(url, config), stream=True
+        url, timeout=config.intersphinx_timeout, headers=headers, verify=tls_verify_for(url, config), stream=True
     ) as response:
         if response.status_code in (404, 410):
             raise NotPublished(url)
@@ -133,7 +133,7 @@ def read_file(path: Path) -> str:
     return body.decode("utf-8")
 
 
-def _safe(location: str) -> str:
+def without_password(location: str) -> str:
     """A location fit for a log line: no password of basic auth."""
     parts = urlsplit(location)
     if parts.password is None:
@@ -161,7 +161,7 @@ def load_project(app: Sphinx, project: Project, data: ConsumerData, now: int) ->
             except NotPublished:
                 text = None
             except (OSError, ValueError) as error:  # requests' errors are OSErrors; bad UTF-8 a ValueError
-                failures.append(f"{_safe(location)}: {error}")
+                failures.append(f"{without_password(location)}: {error}")
                 if stale is None and cached is not None and cached.text is not None:
                     stale = key
                 continue
@@ -191,7 +191,7 @@ def _glossary(project: Project, location: str, cached: CachedFile, failures: lis
     try:
         return LinkedGlossary(project.name, project.target_uri, PreviewsFile.from_json(cached.text))
     except PreviewsFileError as error:
-        failures.append(f"{_safe(location)}: not a previews file this version reads: {error}")
+        failures.append(f"{without_password(location)}: not a previews file this version reads: {error}")
         return None
 
 

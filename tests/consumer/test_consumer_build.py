@@ -367,6 +367,17 @@ def test_autolinking_links_first_mentions_with_the_sites_rules(site, tmp_path):
     ]  # and never: code, math, other links, a code block, our own glossary and its term, a term's alias once it is linked
 
 
+def test_autolinking_rules_can_be_overridden(site, tmp_path):
+    inventory = local_copy(site, tmp_path / "offline")
+    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "glossary_autolink = True\nglossary_autolink_rules = {'first_mention_only': False}\n"
+    page = "R\n=\n\nA GPU, a GPU and GPUs; multi-head attention.\n"
+    project = write_project(tmp_path / "project", conf, {"index.rst": page})
+    run = sphinx_build(project, tmp_path / "html", "-n", "-W")
+    assert run.returncode == 0, run.stderr
+    texts = [link["text"] for link in Links((tmp_path / "html" / "index.html").read_text()).links if link["href"].startswith(BASE)]
+    assert texts == ["GPU", "GPU", "GPUs", "multi-head attention"]
+
+
 def test_autolinking_is_off_by_default(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
     project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)), {"index.rst": AUTOLINK_PAGE})

@@ -28,7 +28,7 @@ from glossweave.consumer.config import consumer_config
 from glossweave.consumer.glossaries import LinkedGlossary, Target
 from glossweave.consumer.names import fold
 from glossweave.consumer.state import glossaries
-from glossweave.core.linker import Linker, LinkRules
+from glossweave.core.linker import Linker
 
 #: Nothing inside these is ever linked.
 UNLINKED = (
@@ -66,17 +66,11 @@ class AutoLinker:
             for name, anchor in glossary.previews.link_names
             if fold(name) not in local_names
         ]
-        published = chosen[min(chosen)].previews.link_rules
-        rules = LinkRules.from_mapping({**_fields(published), **overrides})
-        self.linker = Linker(pairs, rules)
+        self.linker = Linker(pairs, dataclasses.replace(chosen[min(chosen)].previews.link_rules, **overrides))
 
     def target(self, linked: str) -> Target:
         project, _, anchor = linked.partition(_SEPARATOR)
         return Target(project, anchor)
-
-
-def _fields(rules: LinkRules) -> dict[str, object]:
-    return {field.name: getattr(rules, field.name) for field in dataclasses.fields(rules)}
 
 
 _LINKERS: WeakKeyDictionary[BuildEnvironment, AutoLinker | None] = WeakKeyDictionary()

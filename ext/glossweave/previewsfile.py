@@ -85,7 +85,13 @@ class PreviewsFile:
             "release": self.release,
             "generator": self.generator,
             "terms": {
-                e.anchor: {"name": e.name, "uri": e.uri, "summary": e.summary, "alias_of": e.alias_of, "categories": list(e.categories)}
+                e.anchor: {
+                    "name": e.name,
+                    "uri": e.uri,
+                    "summary": e.summary,
+                    "alias_of": e.alias_of,
+                    "categories": list(e.categories),
+                }
                 for e in self.entries.values()
             },
             "categories": {c.slug: {"name": c.name, "uri": c.uri} for c in self.categories.values()},

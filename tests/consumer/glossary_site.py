@@ -46,7 +46,18 @@ CONSUMER_PYTHON = os.environ.get("GLOSSWEAVE_CONSUMER_PYTHON", sys.executable)
 
 def sphinx_build(src: Path, out: Path, *options: str, python: str = CONSUMER_PYTHON) -> subprocess.CompletedProcess:
     """`python -m sphinx -b html` as another project runs it, from its own folder."""
-    command = [python, "-m", "sphinx", "-b", "html", "-d", str(out.parent / (out.name + "-doctrees")), *options, str(src), str(out)]
+    command = [
+        python,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-d",
+        str(out.parent / (out.name + "-doctrees")),
+        *options,
+        str(src),
+        str(out),
+    ]
     return subprocess.run(command, cwd=src, env=clean_env(), capture_output=True, text=True, timeout=600, check=False)
 
 

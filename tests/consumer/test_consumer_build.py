@@ -16,7 +16,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from glossary_site import ACCEPTANCE_CONF, BASE, SUMMARIES, build_site, free_port, inventory_uris, local_copy, sphinx_build, warnings_of, write_project
+from glossary_site import (
+    ACCEPTANCE_CONF,
+    BASE,
+    SUMMARIES,
+    build_site,
+    free_port,
+    inventory_uris,
+    local_copy,
+    sphinx_build,
+    warnings_of,
+    write_project,
+)
 from glossweave.assets import STATIC
 from glossweave.previewsfile import SCHEMA
 
@@ -59,7 +70,12 @@ class Links(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "a":
             attributes = dict(attrs)
-            self._open = {"href": attributes.get("href"), "title": attributes.get("title"), "class": (attributes.get("class") or "").split(), "text": ""}
+            self._open = {
+                "href": attributes.get("href"),
+                "title": attributes.get("title"),
+                "class": (attributes.get("class") or "").split(),
+                "text": "",
+            }
             self.links.append(self._open)
 
     def handle_data(self, data):
@@ -107,7 +123,12 @@ def test_the_published_file_follows_its_schema_and_objects_inv(site):
     assert (published["project"], published["release"]) == ("Test Glossary", "3.1")
     uris = inventory_uris(site / "objects.inv", "")
     gpu = published["terms"]["term-gpu--graphics-processing-unit"]
-    assert (gpu["name"], gpu["summary"], gpu["alias_of"], gpu["categories"]) == ("graphics processing unit", SUMMARIES["gpu"], "term-gpu", ["hardware"])
+    assert (gpu["name"], gpu["summary"], gpu["alias_of"], gpu["categories"]) == (
+        "graphics processing unit",
+        SUMMARIES["gpu"],
+        "term-gpu",
+        ["hardware"],
+    )
     for anchor, entry in published["terms"].items():  # each at the place objects.inv gives it
         assert f"{entry['uri']}#{anchor}" in uris.values()
     assert published["terms"]["term-top-k-5-sampling"]["name"] == "Top K 5 Sampling"  # the name objects.inv loses
@@ -151,7 +172,9 @@ def test_the_site_and_its_consumers_serve_the_same_preview_files(site, tmp_path)
 
 def test_acceptance_served(site, serve, tmp_path):
     server = serve(site)
-    project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=server.url, inventory=None), {"index.rst": INDEX, "plain.rst": PLAIN})
+    project = write_project(
+        tmp_path / "project", ACCEPTANCE_CONF.format(base=server.url, inventory=None), {"index.rst": INDEX, "plain.rst": PLAIN}
+    )
     run = sphinx_build(project, tmp_path / "html", "-n", "-W", "--keep-going")
     assert run.returncode == 0, run.stderr
     assert glossary_links(tmp_path / "html" / "index.html", server.url) == expected_index_links(site, server.url)
@@ -163,7 +186,11 @@ def test_acceptance_served(site, serve, tmp_path):
 
 def test_acceptance_offline(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)), {"index.rst": INDEX, "plain.rst": PLAIN})
+    project = write_project(
+        tmp_path / "project",
+        ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)),
+        {"index.rst": INDEX, "plain.rst": PLAIN},
+    )
     run = sphinx_build(project, tmp_path / "html", "-n", "-W", "--keep-going")
     assert run.returncode == 0, run.stderr
     assert glossary_links(tmp_path / "html" / "index.html", BASE) == expected_index_links(site, BASE)
@@ -187,10 +214,16 @@ def test_an_ordinary_project_without_the_file_is_left_alone(site, tmp_path):
     folder = tmp_path / "plain-inventory"
     folder.mkdir()
     shutil.copy(site / "objects.inv", folder / "objects.inv")
-    project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=str(folder / "objects.inv")), {"index.rst": "T\n=\n\n:term:`GPU`\n"})
+    project = write_project(
+        tmp_path / "project",
+        ACCEPTANCE_CONF.format(base=BASE, inventory=str(folder / "objects.inv")),
+        {"index.rst": "T\n=\n\n:term:`GPU`\n"},
+    )
     run = sphinx_build(project, tmp_path / "html", "-n", "-W")
     assert run.returncode == 0, run.stderr
-    assert glossary_links(tmp_path / "html" / "index.html", BASE) == [(inventory_uris(site / "objects.inv", "")["GPU"], "(in Test Glossary v3.1)", False)]
+    assert glossary_links(tmp_path / "html" / "index.html", BASE) == [
+        (inventory_uris(site / "objects.inv", "")["GPU"], "(in Test Glossary v3.1)", False)
+    ]
 
 
 def test_an_unreachable_site_costs_one_warning_and_the_build_goes_on(tmp_path):
@@ -200,7 +233,9 @@ def test_an_unreachable_site_costs_one_warning_and_the_build_goes_on(tmp_path):
     run = sphinx_build(project, tmp_path / "html")
     assert run.returncode == 0, run.stderr
     ours = [line for line in warnings_of(run) if "glossary previews" in line]
-    assert len(ours) == 1 and "glossary previews of 'glossary' unavailable" in ours[0] and url + "glossary-previews.json" in ours[0]
+    assert (
+        len(ours) == 1 and "glossary previews of 'glossary' unavailable" in ours[0] and url + "glossary-previews.json" in ours[0]
+    )
     assert (tmp_path / "html" / "index.html").is_file()
     (project / "conf.py").write_text(conf + 'suppress_warnings = ["glossweave.previews"]\n')
     quiet = sphinx_build(project, tmp_path / "quiet")
@@ -225,7 +260,11 @@ def test_the_file_is_cached_like_an_inventory_and_fetched_with_intersphinx_setti
 def test_parallel_and_serial_builds_give_the_same_pages(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
     conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "glossary_autolink = True\n"
-    pages = {"index.rst": INDEX + "   more\n", "plain.rst": PLAIN.replace("at all.", "at all, but it mentions a KV cache."), "more.rst": "More\n====\n\nMulti-head attention and :term:`mha`.\n"}
+    pages = {
+        "index.rst": INDEX + "   more\n",
+        "plain.rst": PLAIN.replace("at all.", "at all, but it mentions a KV cache."),
+        "more.rst": "More\n====\n\nMulti-head attention and :term:`mha`.\n",
+    }
     project = write_project(tmp_path / "project", conf, pages)
     serial = sphinx_build(project, tmp_path / "serial", "-n", "-W")
     parallel = sphinx_build(project, tmp_path / "parallel", "-n", "-W", "-j", "2")
@@ -238,7 +277,11 @@ def test_parallel_and_serial_builds_give_the_same_pages(site, tmp_path):
 def test_a_rebuild_after_the_glossary_changed_updates_the_previews(tmp_path):
     site = build_site(tmp_path / "v1")
     inventory = local_copy(site, tmp_path / "offline")
-    project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)), {"index.rst": INDEX, "plain.rst": PLAIN})
+    project = write_project(
+        tmp_path / "project",
+        ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)),
+        {"index.rst": INDEX, "plain.rst": PLAIN},
+    )
     first = sphinx_build(project, tmp_path / "html", "-n", "-W", "-j", "2")
     assert first.returncode == 0, first.stderr
     changed = build_site(tmp_path / "v2", edit=("a massively parallel processor", "a very parallel processor"))
@@ -264,7 +307,9 @@ Typos
 
 def test_a_mistyped_term_is_told_the_glossary_names_it_meant(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "show_warning_types = True  # Sphinx 7's default is False\n"
+    conf = (
+        ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "show_warning_types = True  # Sphinx 7's default is False\n"
+    )
     project = write_project(tmp_path / "project", conf, {"index.rst": MISTYPED})
     run = sphinx_build(project, tmp_path / "html", "-n", "--keep-going")
     where = f"{project / 'index.rst'}:4: WARNING: "
@@ -285,17 +330,25 @@ def test_a_mistyped_term_is_told_the_glossary_names_it_meant(site, tmp_path):
 
 def test_variants_resolve_when_asked_and_only_when_unambiguous(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "glossary_resolve_variants = True\nshow_warning_types = True\n"
-    project = write_project(tmp_path / "project", conf, {"index.rst": "V\n=\n\n:term:`GPUs`, :term:`kv caches`, :term:`multihead attention`.\n"})
+    conf = (
+        ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory))
+        + "glossary_resolve_variants = True\nshow_warning_types = True\n"
+    )
+    project = write_project(
+        tmp_path / "project", conf, {"index.rst": "V\n=\n\n:term:`GPUs`, :term:`kv caches`, :term:`multihead attention`.\n"}
+    )
     run = sphinx_build(project, tmp_path / "html", "-n", "--keep-going")
     uris = inventory_uris(site / "objects.inv", BASE)
     assert glossary_links(tmp_path / "html" / "index.html", BASE) == [
         (term(uris, "GPU", BASE), SUMMARIES["gpu"], True),
         (term(uris, "KV Cache", BASE), SUMMARIES["kv-cache"], True),
     ]
-    assert [line.partition("WARNING: ")[2] for line in warnings_of(run)] == [
-        "term not in glossary: 'multihead attention'; did you mean 'Multi-Head Attention' (glossary)? [ref.term]"  # spacing: never resolved
-    ]
+    assert (
+        [line.partition("WARNING: ")[2] for line in warnings_of(run)]
+        == [
+            "term not in glossary: 'multihead attention'; did you mean 'Multi-Head Attention' (glossary)? [ref.term]"  # spacing: never resolved
+        ]
+    )
 
 
 def test_categories_resolve_by_slug_and_by_name(site, tmp_path):
@@ -310,7 +363,11 @@ def test_categories_resolve_by_slug_and_by_name(site, tmp_path):
     uris = inventory_uris(site / "objects.inv", BASE)
     links = Links((tmp_path / "html" / "index.html").read_text()).links
     found = [(link["href"], link["text"]) for link in links if link["href"].startswith(BASE)]
-    assert found == [(uris["hardware"], "Hardware"), (uris["neural-architectures"], "Neural Architectures"), (uris["inference-serving"], "Inference Serving")]
+    assert found == [
+        (uris["hardware"], "Hardware"),
+        (uris["neural-architectures"], "Neural Architectures"),
+        (uris["inference-serving"], "Inference Serving"),
+    ]
 
 
 MYST = """\
@@ -322,7 +379,9 @@ MYST = """\
 
 def test_myst_term_roles_get_previews(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)).replace('"glossweave.consumer"]', '"glossweave.consumer", "myst_parser"]')
+    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)).replace(
+        '"glossweave.consumer"]', '"glossweave.consumer", "myst_parser"]'
+    )
     project = write_project(tmp_path / "project", conf, {"index.md": MYST})
     run = sphinx_build(project, tmp_path / "html", "-n", "-W")
     assert run.returncode == 0, run.stderr
@@ -358,7 +417,11 @@ def test_autolinking_links_first_mentions_with_the_sites_rules(site, tmp_path):
     run = sphinx_build(project, tmp_path / "html", "-n", "-W")
     assert run.returncode == 0, run.stderr
     uris = inventory_uris(site / "objects.inv", BASE)
-    links = [(link["text"], link["href"], "glossary-autolink" in link["class"]) for link in Links((tmp_path / "html" / "index.html").read_text()).links if link["href"].startswith(BASE)]
+    links = [
+        (link["text"], link["href"], "glossary-autolink" in link["class"])
+        for link in Links((tmp_path / "html" / "index.html").read_text()).links
+        if link["href"].startswith(BASE)
+    ]
     assert links == [
         ("GPU", uris["GPU"], True),  # not in the heading; "GPU cluster" is no term
         ("KV cache", uris["KV Cache"], True),
@@ -369,21 +432,30 @@ def test_autolinking_links_first_mentions_with_the_sites_rules(site, tmp_path):
 
 def test_autolinking_rules_can_be_overridden(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    conf = ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)) + "glossary_autolink = True\nglossary_autolink_rules = {'first_mention_only': False}\n"
+    conf = (
+        ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory))
+        + "glossary_autolink = True\nglossary_autolink_rules = {'first_mention_only': False}\n"
+    )
     page = "R\n=\n\nA GPU, a GPU and GPUs; multi-head attention.\n"
     project = write_project(tmp_path / "project", conf, {"index.rst": page})
     run = sphinx_build(project, tmp_path / "html", "-n", "-W")
     assert run.returncode == 0, run.stderr
-    texts = [link["text"] for link in Links((tmp_path / "html" / "index.html").read_text()).links if link["href"].startswith(BASE)]
+    texts = [
+        link["text"] for link in Links((tmp_path / "html" / "index.html").read_text()).links if link["href"].startswith(BASE)
+    ]
     assert texts == ["GPU", "GPU", "GPUs", "multi-head attention"]
 
 
 def test_autolinking_is_off_by_default(site, tmp_path):
     inventory = local_copy(site, tmp_path / "offline")
-    project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)), {"index.rst": AUTOLINK_PAGE})
+    project = write_project(
+        tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=str(inventory)), {"index.rst": AUTOLINK_PAGE}
+    )
     run = sphinx_build(project, tmp_path / "html", "-n", "-W")
     assert run.returncode == 0, run.stderr
-    assert [link["text"] for link in Links((tmp_path / "html" / "index.html").read_text()).links if link["href"].startswith(BASE)] == ["large language model"]
+    assert [
+        link["text"] for link in Links((tmp_path / "html" / "index.html").read_text()).links if link["href"].startswith(BASE)
+    ] == ["large language model"]
 
 
 @pytest.mark.parametrize(
@@ -394,6 +466,8 @@ def test_autolinking_is_off_by_default(site, tmp_path):
     ],
 )
 def test_bad_settings_are_reported_by_name(tmp_path, setting, message):
-    project = write_project(tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=None) + setting + "\n", {"index.rst": "T\n=\n"})
+    project = write_project(
+        tmp_path / "project", ACCEPTANCE_CONF.format(base=BASE, inventory=None) + setting + "\n", {"index.rst": "T\n=\n"}
+    )
     run = sphinx_build(project, tmp_path / "html")
     assert run.returncode != 0 and message in run.stderr

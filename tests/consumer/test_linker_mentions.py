@@ -5,7 +5,15 @@ from __future__ import annotations
 from glossweave.core.linker import Linker, LinkRules
 
 LINKER = Linker(
-    [("GPU", "gpu"), ("GPU cluster", "gpu-cluster"), ("wafer", "wafer"), ("LAMB", "lamb"), ("model", "model"), ("AI", "ai"), ("x", "x")],
+    [
+        ("GPU", "gpu"),
+        ("GPU cluster", "gpu-cluster"),
+        ("wafer", "wafer"),
+        ("LAMB", "lamb"),
+        ("model", "model"),
+        ("AI", "ai"),
+        ("x", "x"),
+    ],
     LinkRules(min_length=3, plurals=True),
 )
 

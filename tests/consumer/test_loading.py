@@ -10,7 +10,10 @@ from glossweave.consumer.loading import without_password, tls_verify_for, previe
 def test_the_file_is_beside_the_inventory():
     assert previews_location("https://g.example/en/latest/", None) == "https://g.example/en/latest/glossary-previews.json"
     assert previews_location("https://g.example/en/latest", None) == "https://g.example/en/latest/glossary-previews.json"
-    assert previews_location("https://g.example/", "https://mirror.example/inv/objects.inv?v=3#x") == "https://mirror.example/inv/glossary-previews.json"
+    assert (
+        previews_location("https://g.example/", "https://mirror.example/inv/objects.inv?v=3#x")
+        == "https://mirror.example/inv/glossary-previews.json"
+    )
     assert previews_location("https://g.example/", "_glossary/objects.inv") == "_glossary/glossary-previews.json"
     assert previews_location("https://g.example/", "/abs/copy/objects.inv") == "/abs/copy/glossary-previews.json"
     assert previews_location("../glossary/", None) == "../glossary/glossary-previews.json"  # a local site next to this one
@@ -29,6 +32,9 @@ def test_tls_settings_are_read_as_sphinx_reads_them():
 
 
 def test_passwords_stay_out_of_warnings():
-    assert without_password("https://reader:s3cret@g.example/en/glossary-previews.json") == "https://reader@g.example/en/glossary-previews.json"
+    assert (
+        without_password("https://reader:s3cret@g.example/en/glossary-previews.json")
+        == "https://reader@g.example/en/glossary-previews.json"
+    )
     assert without_password("https://g.example/en/glossary-previews.json") == "https://g.example/en/glossary-previews.json"
     assert without_password("/local/glossary-previews.json") == "/local/glossary-previews.json"

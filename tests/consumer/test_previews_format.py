@@ -18,7 +18,13 @@ VALID = {
     "release": "2.1",
     "generator": "glossweave 0.2.0",
     "terms": {
-        "term-wafer": {"name": "Wafer", "uri": "terms/wafer.html", "summary": "A thin slice of silicon.", "alias_of": None, "categories": ["fab"]},
+        "term-wafer": {
+            "name": "Wafer",
+            "uri": "terms/wafer.html",
+            "summary": "A thin slice of silicon.",
+            "alias_of": None,
+            "categories": ["fab"],
+        },
         "term-wafer--substrate-disc": {
             "name": "substrate disc",
             "uri": "terms/wafer.html",
@@ -59,7 +65,10 @@ def test_writing_is_compact_sorted_and_reads_back_the_same():
         project="P",
         release="1",
         generator="g",
-        entries={"term-b": Entry("term-b", "B", "b.html", "Bee.", None, ()), "term-a": Entry("term-a", "A", "a.html", "Ay.", None, ("x",))},
+        entries={
+            "term-b": Entry("term-b", "B", "b.html", "Bee.", None, ()),
+            "term-a": Entry("term-a", "A", "a.html", "Ay.", None, ("x",)),
+        },
         categories={"x": Category("x", "X", "x.html")},
         link_names=(("A", "term-a"),),
         link_rules=LinkRules(min_length=2, generic_words=["zeta", "alpha"]),

@@ -44,4 +44,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_autolink(app)
     setup_categories(app)
     setup_preview_assets(app)
-    return {"version": glossweave.__version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": glossweave.__version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

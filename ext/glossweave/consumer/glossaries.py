@@ -33,7 +33,7 @@ class LinkedGlossary:
 
     @property
     def title(self) -> str:
-        """"(in Glossary v1.0)": what intersphinx puts on the links it makes."""
+        """ "(in Glossary v1.0)": what intersphinx puts on the links it makes."""
         release = self.previews.release
         version = f" v{release}" if release[:1].isdigit() else f" {release}" if release else ""
         return f"(in {self.previews.project}{version})"

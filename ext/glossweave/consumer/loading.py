@@ -178,7 +178,12 @@ def load_project(app: Sphinx, project: Project, data: ConsumerData, now: int) ->
             else "its links get no previews"
         )
         logger.warning(
-            "glossary previews of %r unavailable; %s (%s)", project.name, outcome, "; ".join(failures), type="glossweave", subtype="previews"
+            "glossary previews of %r unavailable; %s (%s)",
+            project.name,
+            outcome,
+            "; ".join(failures),
+            type="glossweave",
+            subtype="previews",
         )
     if glossary is not None:
         data.active[project.name] = (project.target_uri, stale)

@@ -45,13 +45,17 @@ MISSING_TERM = "term not in glossary: %r"
 MISSING_EXTERNAL = "external %s:%s reference target not found: %s"
 
 
-def external_reference(glossary: LinkedGlossary, uri: str, anchor: str, xref: addnodes.pending_xref, contnode: nodes.Element) -> nodes.reference:
+def external_reference(
+    glossary: LinkedGlossary, uri: str, anchor: str, xref: addnodes.pending_xref, contnode: nodes.Element
+) -> nodes.reference:
     """The link intersphinx would make, titled as intersphinx titles it; a term's summary replaces that in HTML."""
     href = glossary.href(uri, anchor, xref.get("refdoc"))
     return nodes.reference("", "", contnode, internal=False, refuri=href, reftitle=glossary.title)
 
 
-def resolve_term(env: BuildEnvironment, xref: addnodes.pending_xref, contnode: nodes.Element, projects: set[str] | None = None) -> nodes.reference | None:
+def resolve_term(
+    env: BuildEnvironment, xref: addnodes.pending_xref, contnode: nodes.Element, projects: set[str] | None = None
+) -> nodes.reference | None:
     """A glossary term by its exact name (the loader may have dropped it), or by an unambiguous variant when enabled."""
     target = xref["reftarget"]
     index = names(env)
@@ -69,7 +73,9 @@ def resolve_term(env: BuildEnvironment, xref: addnodes.pending_xref, contnode: n
     return external_reference(glossary, entry.uri, entry.anchor, xref, contnode)
 
 
-def resolve_category(env: BuildEnvironment, xref: addnodes.pending_xref, contnode: nodes.Element, projects: set[str] | None = None) -> nodes.reference | None:
+def resolve_category(
+    env: BuildEnvironment, xref: addnodes.pending_xref, contnode: nodes.Element, projects: set[str] | None = None
+) -> nodes.reference | None:
     for project, glossary in sorted(glossaries(env).items()):
         category = glossary.category(xref["reftarget"]) if projects is None or project in projects else None
         if category is not None:
@@ -78,7 +84,9 @@ def resolve_category(env: BuildEnvironment, xref: addnodes.pending_xref, contnod
     return None
 
 
-def _missing_reference(app: Sphinx, env: BuildEnvironment, xref: addnodes.pending_xref, contnode: nodes.Element) -> nodes.reference | None:
+def _missing_reference(
+    app: Sphinx, env: BuildEnvironment, xref: addnodes.pending_xref, contnode: nodes.Element
+) -> nodes.reference | None:
     kind = (xref.get("refdomain"), xref.get("reftype"))
     if kind == ("std", "term"):
         return resolve_term(env, xref, contnode)
@@ -88,7 +96,7 @@ def _missing_reference(app: Sphinx, env: BuildEnvironment, xref: addnodes.pendin
 
 
 def suggestion_text(env: BuildEnvironment, target: str, projects: set[str] | None = None) -> str:
-    """"; did you mean 'GPU' (glossary)?" naming the closest glossary names, or "" when none is close."""
+    """ "; did you mean 'GPU' (glossary)?" naming the closest glossary names, or "" when none is close."""
     found = [name for name in names(env).suggest(target) if projects is None or name.target.project in projects]
     if not found:
         return ""

@@ -41,7 +41,9 @@ class SiteState:
 
     def __post_init__(self) -> None:
         #: anchor id (term or alias) → one-line summary
-        self.summaries = {anchor: term["summary"] for term in self.terms for anchor in [term["anchor"], *term["aliases"].values()]}
+        self.summaries = {
+            anchor: term["summary"] for term in self.terms for anchor in [term["anchor"], *term["aliases"].values()]
+        }
 
 
 _STATE: WeakKeyDictionary[BuildEnvironment, SiteState] = WeakKeyDictionary()

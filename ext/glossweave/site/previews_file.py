@@ -39,7 +39,9 @@ def previews_file(app: Sphinx) -> PreviewsFile | None:
     missing = []
     for term in site.terms:
         categories = tuple(term["categories"])
-        for name, anchor, alias_of in [(term["name"], term["anchor"], None)] + [(n, a, term["anchor"]) for n, a in term["aliases"].items()]:
+        for name, anchor, alias_of in [(term["name"], term["anchor"], None)] + [
+            (n, a, term["anchor"]) for n, a in term["aliases"].items()
+        ]:
             if anchor not in pages:
                 missing.append(anchor)
                 continue

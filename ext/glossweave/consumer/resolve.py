@@ -37,6 +37,7 @@ from glossweave.consumer.config import consumer_config
 from glossweave.consumer.glossaries import LinkedGlossary, Target
 from glossweave.consumer.names import Name, one_meaning
 from glossweave.consumer.state import glossaries, names
+from glossweave.previewsfile import Entry
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +69,13 @@ def resolve_term(
         name = usable(index.variants(target))
     if name is None:
         return None
-    glossary = glossaries(env)[name.target.project]
-    entry = glossary.previews.entries[name.target.anchor]
+    glossary, entry = entry_of(env, name.target)
     return external_reference(glossary, entry.uri, entry.anchor, xref, contnode)
+
+
+def entry_of(env: BuildEnvironment, target: Target) -> tuple[LinkedGlossary, Entry]:
+    glossary = glossaries(env)[target.project]
+    return glossary, glossary.previews.entries[target.anchor]
 
 
 def resolve_category(
@@ -96,16 +101,14 @@ def _missing_reference(
 
 
 def suggestion_text(env: BuildEnvironment, target: str, projects: set[str] | None = None) -> str:
-    """ "; did you mean 'GPU' (glossary)?" naming the closest glossary names, or "" when none is close."""
+    """The end of a warning, `; did you mean 'GPU' (glossary)?`, or "" when no glossary name is close."""
     found = [name for name in names(env).suggest(target) if projects is None or name.target.project in projects]
     if not found:
         return ""
     shown = []
     for name in found:
-        target_: Target = name.target
-        glossary = glossaries(env)[target_.project]
-        entry = glossary.previews.entries[target_.anchor]
-        where = target_.project if entry.alias_of is None else f"{target_.project}, alias of {glossary.term_of(entry).name!r}"
+        glossary, entry = entry_of(env, name.target)
+        where = glossary.project if entry.alias_of is None else f"{glossary.project}, alias of {glossary.term_of(entry).name!r}"
         shown.append(f"{name.name!r} ({where})")
     return f"; did you mean {', '.join(shown)}?"
 

@@ -1,13 +1,9 @@
 """Sphinx configuration of the glossary site (`make html` runs `sphinx-build -c . docs …`)."""
 
 import os
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).parent / "ext"))
-
-import glossweave  # noqa: E402
+import glossweave  # installed by `make setup` (editable), or `pip install glossweave`
 
 project = "AI & Semiconductor Glossary"
 author = "Glossary maintainers"

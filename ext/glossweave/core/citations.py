@@ -120,6 +120,7 @@ def find_citations(markdown: str, bibliography: Bibliography) -> list[Citation]:
         return citations
     for found in _AUTHORS.finditer(markdown):
         tail = _TAIL.match(markdown, found.end())
+        assert tail is not None, "every part of _TAIL is optional"
         year = tail.group("y1") or tail.group("y2") or tail.group("y3")
         if not year and found.group("etal"):
             before = _YEAR_BEFORE.search(markdown, 0, found.start())

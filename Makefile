@@ -60,7 +60,7 @@ epub: setup
 	$(SPHINXBUILD) -b epub $(BOOKOPTS) $(BUILDDIR)/epub
 
 check: setup
-	$(GLOSSARY) check docs/corpus
+	$(GLOSSARY) check docs/corpus --bib docs/references.bib
 
 export: setup
 	$(GLOSSARY) export docs/corpus --out $(BUILDDIR)/export

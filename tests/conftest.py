@@ -8,26 +8,15 @@ ends with the command that installs them; `make test` as root installs them firs
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from debian_list import debian_packages
 
-
-@cache
-def debian_packages() -> ModuleType:
-    """.ci/debian_packages.py (a script, not a package module: `make test` runs it before any venv exists)."""
-    spec = importlib.util.spec_from_file_location("debian_packages", ROOT / ".ci" / "debian_packages.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+#: Debian packages whose absence skipped a collected test (named again at the end of the run).
+SKIPPED_FOR: set[str] = set()
 
 
 @cache
@@ -44,13 +33,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"{item.nodeid}: needs({', '.join(unknown)}): no such group in .ci/debian-packages.txt")
         absent = [package.name for package in missing_packages() if package.group in needed]
         if absent:
+            SKIPPED_FOR.update(absent)
             item.add_marker(pytest.mark.skip(reason=f"needs the Debian packages {', '.join(absent)} (as root: make test)"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    if not missing_packages():
+    names = [package.name for package in missing_packages() if package.name in SKIPPED_FOR]
+    if not names:
         return
-    names = [package.name for package in missing_packages()]
     terminalreporter.section("missing Debian packages")
     terminalreporter.write_line(f"Tests that need {', '.join(names)} were skipped. To run them, as root:")
     terminalreporter.write_line(f"  {debian_packages().install_command(names)}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, debian_packages
+from debian_list import ROOT, debian_packages
 
 LIST = """\
 # comment line

@@ -116,12 +116,14 @@ def bibtex_filter_visitor() -> type | None:
         fall_back("the indexed bibtex domain", str(error), "sphinxcontrib-bibtex's own domain is used")
         return None
     changed = [name for name in BIBTEX_ATTRIBUTES if not hasattr(BibtexDomain, name)]
+    if list(inspect.signature(_FilterVisitor).parameters) != ["entry", "docname", "cited_docnames"]:
+        changed.append("_FilterVisitor(entry, docname, cited_docnames)")
     for name, parameters in BIBTEX_METHODS.items():
         method = getattr(BibtexDomain, name, None)
         if method is None or list(inspect.signature(method).parameters) != parameters:
             changed.append(f"{name}({', '.join(parameters[1:])})")
     if changed:
-        fall_back("the indexed bibtex domain", f"BibtexDomain.{', '.join(changed)} changed", "sphinxcontrib-bibtex's own domain is used")
+        fall_back("the indexed bibtex domain", f"{', '.join(changed)} changed", "sphinxcontrib-bibtex's own domain is used")
         return None
     return _FilterVisitor
 

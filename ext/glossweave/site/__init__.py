@@ -14,6 +14,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+import glossweave
 from glossweave.site.bibliography import setup_bibliography
 from glossweave.site.categories import setup_categories
 from glossweave.site.config import setup_config
@@ -56,4 +57,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_memory(app)
     app.connect("config-inited", _add_static_dir)
     app.add_css_file("glossary.css")
-    return {"version": "0.1", "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": glossweave.__version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -46,7 +46,8 @@ def mathjax_config(node_modules: Path | None) -> dict:
 def _configure(app: Sphinx, config: Config) -> None:
     if config.mathjax_path == MATHJAX_URL:
         config.mathjax_path = "mathjax/tex-chtml.js"
-    config.mathjax4_config = {**mathjax_config(site_config(app).node_modules), **(config.mathjax4_config or {})}
+    name = "mathjax4_config" if "mathjax4_config" in config else "mathjax3_config"  # Sphinx < 9 names MathJax 3's
+    setattr(config, name, {**mathjax_config(site_config(app).node_modules), **(getattr(config, name) or {})})
 
 
 def copy_mathjax(node_modules: Path, static_dir: Path) -> bool:

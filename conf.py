@@ -37,7 +37,7 @@ suppress_warnings = ["bibtex.duplicate_citation"]
 
 # --- sources ----------------------------------------------------------------
 root_doc = "index"
-exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md"]
+exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md", "upstream-patches.md"]  # the last is for upstream maintainers
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading only
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 from installs import ROOT, build_wheel, fresh_venv, run
 
@@ -37,8 +38,8 @@ def pinned(path: Path) -> dict[str, str]:
 
 def test_the_oldest_pins_are_pyproject_s_lower_bounds():
     dependencies = [Requirement(text) for text in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]]
-    lower = {r.name.lower(): next(s.version for s in r.specifier if s.operator == ">=") for r in dependencies}
-    assert pinned(OLDEST) == lower
+    lower = {r.name.lower(): Version(next(s.version for s in r.specifier if s.operator == ">=")) for r in dependencies}
+    assert {name: Version(version) for name, version in pinned(OLDEST).items()} == lower
 
 
 @pytest.fixture(scope="module")

@@ -43,19 +43,19 @@ def fall_back(feature: str, missing: str, instead: str) -> None:
 
 def doctree_write_cache(env: BuildEnvironment) -> dict[str, Any] | None:
     """Sphinx's read-to-write doctree cache (`BuildEnvironment._write_doc_doctree_cache`), or None."""
-    store = getattr(env, "_write_doc_doctree_cache", None)
-    if isinstance(store, dict):
-        return store
-    fall_back("bounding the doctree cache", "BuildEnvironment._write_doc_doctree_cache", "every doctree is kept until it is written")
-    return None
+    return _environment_dict(env, "_write_doc_doctree_cache", "bounding the doctree cache", "every doctree is kept until it is written")
 
 
 def pickled_doctree_cache(env: BuildEnvironment) -> dict[str, bytes] | None:
     """Sphinx's cache of loaded doctree pickles (`BuildEnvironment._pickled_doctree_cache`), or None."""
-    store = getattr(env, "_pickled_doctree_cache", None)
+    return _environment_dict(env, "_pickled_doctree_cache", "dropping loaded doctree pickles", "Sphinx keeps them to the end")
+
+
+def _environment_dict(env: BuildEnvironment, attribute: str, feature: str, instead: str) -> dict | None:
+    store = getattr(env, attribute, None)
     if isinstance(store, dict):
         return store
-    fall_back("dropping loaded doctree pickles", "BuildEnvironment._pickled_doctree_cache", "Sphinx keeps them to the end")
+    fall_back(feature, f"BuildEnvironment.{attribute}", instead)
     return None
 
 

@@ -15,7 +15,9 @@ setup: $(VENV)/.installed node_modules/.installed
 
 # The pinned requirements, then this package itself, editable, from pyproject.toml
 # (hatchling is pinned there too, so the install needs no build isolation).
+# `ensure tools`: python3-venv, node and npm (installed as root, else named; .ci/debian-packages.txt).
 $(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) .ci/debian_packages.py ensure tools
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
@@ -28,6 +30,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	$(PYTHON) .ci/debian_packages.py ensure tools
 	npm ci --no-audit --no-fund --silent
 	touch $@
 

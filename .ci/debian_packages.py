@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """The Debian packages of .ci/debian-packages.txt: which are missing, and installing them.
 
-    python3 .ci/debian_packages.py ensure    as root: apt-get update once, then install what
-                                             is missing; otherwise: say what to install
-    python3 .ci/debian_packages.py missing   the missing packages, one a line
+    python3 .ci/debian_packages.py ensure [GROUP...]   as root: apt-get update once, then install
+                                                      what is missing; otherwise: say what to install
+    python3 .ci/debian_packages.py missing            the missing packages, one a line
 
-`make test` and `.ci/run` call `ensure`; tests/conftest.py imports this file to
+`make test` and `.ci/run` call `ensure` (`make setup`, `ensure tools`); tests/conftest.py imports this file to
 skip the tests whose group of packages is missing, with the reason.  Only the
 standard library: it runs before the virtual environment exists.
 
@@ -104,8 +104,13 @@ def ensure(packages: list[Package] | None = None, path: str | None = None, as_ro
 
 
 def main(argv: list[str]) -> int:
-    if argv == ["ensure"]:
-        return ensure()
+    if argv[:1] == ["ensure"]:
+        packages = read_list()
+        unknown = set(argv[1:]) - {package.group for package in packages}
+        if unknown:
+            print(f"no such group in {LIST}: {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        return ensure([package for package in packages if package.group in argv[1:]] if argv[1:] else packages)
     if argv == ["missing"]:
         for package in missing():
             print(package.name)

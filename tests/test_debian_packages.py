@@ -137,4 +137,10 @@ def test_tests_needing_missing_tools_are_skipped_with_the_packages_named(tmp_pat
     assert "needs the Debian packages chromium (as root: make test)" in run.stdout
     assert "needs the Debian packages latexmk, texlive-xetex, xindy, poppler-utils (as root: make test)" in run.stdout
     assert "needs the Debian packages openjdk-17-jre-headless (as root: make test)" in run.stdout
-    assert "apt-get update && apt-get install -y --no-install-recommends make nodejs npm latexmk" in run.stdout
+    # the closing summary names the packages that skipped a test, with the command that installs them
+    assert "apt-get update && apt-get install -y --no-install-recommends latexmk texlive-xetex xindy poppler-utils chromium openjdk-17-jre-headless\n" in run.stdout
+
+
+def test_ensure_takes_groups_and_refuses_an_unknown_one(capsys):
+    assert debian_packages().main(["ensure", "no-such-group"]) == 2
+    assert "no such group" in capsys.readouterr().err

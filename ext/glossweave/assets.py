@@ -17,9 +17,12 @@ STATIC = Path(__file__).with_name("static")
 
 
 def _serve_static(app: Sphinx, config: Config) -> None:
+    """First in `html_static_path`, so a project's own `_static` file of the same name wins.
+
+    A new list: the default one may be shared with other Sphinx apps in this process.
+    """
     if str(STATIC) not in config.html_static_path:
-        # a new list: the default one may be shared with other Sphinx apps in this process
-        config.html_static_path = [*config.html_static_path, str(STATIC)]
+        config.html_static_path = [str(STATIC), *config.html_static_path]
 
 
 def setup_preview_assets(app: Sphinx) -> None:

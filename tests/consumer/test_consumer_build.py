@@ -30,6 +30,7 @@ from glossary_site import (
 )
 from glossweave.assets import STATIC
 from glossweave.previewsfile import SCHEMA
+from glossweave.site import STATIC_DIR
 
 # Every way into the glossary from reStructuredText: names, an alias, names the
 # inventory loader drops (by name and by key), the explicit external role, a category.
@@ -166,7 +167,7 @@ def test_a_file_of_a_later_version_is_refused_with_one_warning(site, tmp_path):
 def test_the_site_and_its_consumers_serve_the_same_preview_files(site, tmp_path):
     for name in ("glossary-previews.js", "glossary-previews.css"):
         assert (site / "_static" / name).read_bytes() == (STATIC / name).read_bytes()
-    site_styles = Path(__file__).parents[2] / "_static" / "glossary.css"  # our site's own, beside the shared ones
+    site_styles = STATIC_DIR / "glossary.css"  # our site's own, beside the shared ones
     assert "glossary-preview-tip" not in site_styles.read_text(encoding="utf-8")
 
 

@@ -5,10 +5,10 @@ The summary is put on each resolved term link at build time (as the link's
 references are resolved.  It reads only the anchor a link points to, so it
 works for auto-links, letter pages and hand-written `{term}` references alike,
 under -j, offline, with no server or third-party service.  The package's
-`static/glossary-previews.js` turns the title into an accessible tooltip; other
-projects' links to our terms get the same files (`glossweave.consumer`), and
-the same summaries, from the previews file `glossweave.site.previews_file`
-publishes.
+`glossweave/static/glossary-previews.js` turns the title into an accessible
+tooltip; other projects' links to our terms get the same files
+(`glossweave.consumer`), and the same summaries, from the previews file
+`glossweave.site.previews_file` publishes.
 """
 
 from __future__ import annotations

@@ -85,8 +85,8 @@ CASES = {
     "unclosed-fence": (
         (entry("alpha beta", "```python", "print('never closed')") + entry("gamma ray")).encode(),
         3,
-        "[unclosed-fence]",
-        {"alpha-beta"},
+        "error: code fence opened on line 3 is never closed; it ends at the entry header on line 5 [unclosed-fence]",
+        {"alpha-beta", "gamma-ray"},
     ),
     "names-that-slug-alike": (
         (entry("a/b testing") + entry("a-b testing")).encode(),

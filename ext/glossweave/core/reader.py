@@ -23,7 +23,7 @@ from glossweave.core.model import Layout, RawEntry, Report, Severity, Source
 
 #: Characters a header may not contain: Markdown, code and prose punctuation.
 _NOT_IN_HEADER = re.compile(r"[*|$`\"\[\]{}=#<>;!?@\\~^]")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 _WORD = re.compile(r"[^\W_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 #: A header longer than this is prose, not a header.
@@ -158,15 +158,64 @@ def _next_nonblank(lines: list[str], index: int) -> int | None:
     return None
 
 
-def find_headers(lines: list[str]) -> list[int]:
-    """Indices of the lines that start entries."""
+class _Fence:
+    """An open code fence: where it opened, and what closes it (CommonMark's rule)."""
+
+    __slots__ = ("char", "length", "index")
+
+    def __init__(self, run: str, index: int) -> None:
+        self.char, self.length, self.index = run[0], len(run), index
+
+    def closed_by(self, line: str) -> bool:
+        """A run of the same character, at least as long, and nothing else on the line."""
+        run = line.strip()
+        return len(run) >= self.length and run == self.char * len(run)
+
+
+def _fence_opening(line: str, index: int) -> _Fence | None:
+    match = _FENCE.match(line)
+    if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
+        return None  # a backtick fence's info string may not hold a backtick (CommonMark)
+    return _Fence(match.group(1), index)
+
+
+def _is_confirmed_header(lines: list[str], index: int, segments: list[str]) -> bool:
+    """Is the next non-blank line a body line that names this header's term?"""
+    following = _next_nonblank(lines, index + 1)
+    return following is not None and header_segments(lines[following]) is None and _confirms(lines[following], segments)
+
+
+def find_headers(lines: list[str], file: str, report: Report) -> list[int]:
+    """Indices of the lines that start entries.
+
+    Lines inside a code fence are code, never headers, with one exception: a
+    fence still open at a CONFIRMED header (see `_is_confirmed_header`) was
+    never closed, and ends there, reported as an error naming both lines.
+    Without that rule one missing ```` ``` ```` would swallow every entry up
+    to the next fence line, or to the end of the dump.
+    """
     headers: list[int] = []
-    in_fence = False
+    fence: _Fence | None = None
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
+        if fence is not None:
+            if fence.closed_by(line):
+                fence = None
+                continue
+            segments = header_segments(line)
+            if segments is None or not _is_confirmed_header(lines, index, segments):
+                continue
+            report.add(
+                Severity.ERROR,
+                "unclosed-fence",
+                f"code fence opened on line {fence.index + 1} is never closed; it ends at the entry header"
+                f" on line {index + 1}",
+                Source(file, fence.index + 1),
+            )
+            fence = None
+            headers.append(index)
             continue
-        if in_fence:
+        fence = _fence_opening(line, index)
+        if fence is not None:
             continue
         segments = header_segments(line)
         if segments is None:
@@ -184,7 +233,7 @@ def find_headers(lines: list[str]) -> list[int]:
 
 def split_entries(lines: list[str], file: str, report: Report) -> list[RawEntry]:
     """Cut decoded lines into raw entries; drop and report everything around them."""
-    headers = find_headers(lines)
+    headers = find_headers(lines, file, report)
     if not headers:
         if any(line.strip() for line in lines):
             report.add(Severity.ERROR, "no-entries", "no entry header found in this file", Source(file, 1))

@@ -25,7 +25,18 @@ from glossweave.core.model import Layout, RawEntry, Report, Severity, Source
 _NOT_IN_HEADER = re.compile(r"[*|$`\"\[\]{}=#<>;!?@\\~^]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 _WORD = re.compile(r"[^\W_]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+#: C0 controls but tab and LF (a CR left after CRLF is removed is a lone CR: markdown-it would
+#: start a new line there, the reader would not), DEL and C1 controls.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+#: Unicode's noncharacters (U+FDD0..U+FDEF and the last two code points of every plane) and
+#: surrogates, which no UTF-8 decoder should produce but `str` can hold.  XML forbids U+FFFE,
+#: U+FFFF and surrogates outright: one of them made lxml (the TBX export) raise and the ePub
+#: not well-formed.
+_NONCHARACTERS = "\ufdd0-\ufdef\ud800-\udfff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+)
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_FORBIDDEN = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}]")
 #: A header longer than this is prose, not a header.
 MAX_HEADER_CHARS = 400
 #: An entry beyond either size is reported: no real definition is this long, so it
@@ -61,14 +72,8 @@ def decode_dump(data: bytes, file: str, report: Report) -> list[str]:
                 f"invalid UTF-8 at byte {error.start}; replaced with U+FFFD",
                 Source(file, number),
             )
-        if _CONTROL.search(line):
-            line = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", line)
-            report.add(
-                Severity.ERROR,
-                "control-char",
-                "NUL or other control character replaced with U+FFFD",
-                Source(file, number),
-            )
+        if _FORBIDDEN.search(line):
+            line = _replace_forbidden(line, Source(file, number), report)
         text_lines.append(unicodedata.normalize("NFC", line))
     return text_lines
 
@@ -76,7 +81,7 @@ def decode_dump(data: bytes, file: str, report: Report) -> list[str]:
 def _clean_text(data: bytes) -> str | None:
     """The whole dump decoded at once when there is nothing to repair or report in it, else None.
 
-    Valid UTF-8 with no CR and no control character is what dumps usually
+    Valid UTF-8 with no CR, control character or noncharacter is what dumps usually
     are; decoding and checking them line by line was most of reading.  (NFC
     stays per line: one character that needs a closer look would make
     `unicodedata` normalize the whole dump.)
@@ -87,7 +92,21 @@ def _clean_text(data: bytes) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return None if _CONTROL.search(text) else text
+    return None if _FORBIDDEN.search(text) else text
+
+
+def _replace_forbidden(line: str, source: Source, report: Report) -> str:
+    """Each control character or noncharacter → U+FFFD, reported with its code points."""
+    found = sorted(set(_FORBIDDEN.findall(line)))
+    controls = [char for char in found if _CONTROL.match(char)]
+    for code, chars, what in (
+        ("control-char", controls, "control characters"),
+        ("noncharacter", [char for char in found if char not in controls], "noncharacters, which XML forbids"),
+    ):
+        if chars:
+            points = ", ".join(f"U+{ord(char):04X}" for char in chars)
+            report.add(Severity.ERROR, code, f"{points} replaced with U+FFFD ({what})", source)
+    return _FORBIDDEN.sub("\N{REPLACEMENT CHARACTER}", line)
 
 
 def _split_lines(data: AnyStr, newline: AnyStr) -> list[AnyStr]:

@@ -1,10 +1,12 @@
 """Read stage: split a raw dump into entries, whatever state its bytes are in.
 
 A dump is untrusted scraped text.  Reading never raises on content: bad bytes,
-control characters, a BOM or CRLF line ends are repaired and reported at
-`file:line`, page chrome is dropped and reported, and every header found
-becomes exactly one `RawEntry` (a header with no body is still returned, so the
-normalizer can reject it with a reason instead of losing it).
+control characters, noncharacters, a BOM or CRLF line ends are repaired and
+reported at `file:line`, page chrome is dropped and reported, and every header
+found becomes exactly one `RawEntry` (a header with no body is still returned,
+so the normalizer can reject it with a reason instead of losing it).  Header
+lines lose their invisible characters, and an entry whose names pose as Latin
+with another script's letters is rejected here (`glossweave.core.names`).
 
 Two layouts exist (see `Layout`).  Entries are found by their header line: a
 short comma-separated line that the next body line confirms by mentioning the
@@ -19,7 +21,8 @@ import unicodedata
 from pathlib import Path
 from typing import AnyStr
 
-from glossweave.core.model import Layout, RawEntry, Report, Severity, Source
+from glossweave.core.model import Layout, RawEntry, Rejection, Report, Severity, Source
+from glossweave.core.names import describe, lookalikes, strip_invisible
 
 #: Characters a header may not contain: Markdown, code and prose punctuation.
 _NOT_IN_HEADER = re.compile(r"[*|$`\"\[\]{}=#<>;!?@\\~^]")
@@ -281,13 +284,46 @@ def split_entries(lines: list[str], file: str, report: Report) -> list[RawEntry]
         entries.append(
             RawEntry(
                 source=Source(file, start + 1),
-                header=lines[start].strip(),
+                header=_visible_header(lines[start], Source(file, start + 1), report),
                 body=body,
                 body_line=body_line,
                 layout=layout,
             )
         )
     return entries
+
+
+def _visible_header(line: str, source: Source, report: Report) -> str:
+    """The header line without invisible characters (see `glossweave.core.names`), reported."""
+    header, removed = strip_invisible(line.strip())
+    if removed:
+        report.add(
+            Severity.WARNING,
+            "invisible-char",
+            f"removed from the header: {', '.join(map(describe, removed))}",
+            source,
+        )
+    return header
+
+
+def reject_lookalike_names(entries: list[RawEntry], report: Report) -> list[RawEntry]:
+    """The entries whose header names pose as no other name; the rest are rejected, as errors.
+
+    Publishing `gрu` (Cyrillic р) beside `gpu` would make a spoof term with its
+    own page, anchor and links; a maintainer who means the name can rename it.
+    """
+    kept: list[RawEntry] = []
+    for entry in entries:
+        posing = [(name, found) for name in header_segments(entry.header) or [] if (found := lookalikes(name))]
+        if not posing:
+            kept.append(entry)
+            continue
+        name, found = posing[0]
+        letters = ", ".join(f"{describe(char)} looks like Latin {latin!r}" for char, latin in found)
+        reason = f"name {name!r} mixes scripts ({letters})"
+        report.add(Severity.ERROR, "lookalike-name", f"{reason}; entry not published", entry.source)
+        report.rejected.append(Rejection(entry.source, reason, entry.header))
+    return kept
 
 
 def _file_layout(lines: list[str], headers: list[int]) -> Layout:
@@ -321,7 +357,11 @@ def _report_chrome(lines: list[str], start: int, end: int, file: str, report: Re
 
 
 def read_dump(path: Path, report: Report, data: bytes | None = None) -> list[RawEntry]:
-    """Read one dump file (or its bytes, already read) into raw entries, counting them."""
+    """Read one dump file (or its bytes, already read) into raw entries, counting them.
+
+    Every entry found is counted as read; those rejected for look-alike names
+    are in `report.rejected`, so the accounting still balances.
+    """
     file = path.name
     if data is None:
         try:
@@ -332,4 +372,4 @@ def read_dump(path: Path, report: Report, data: bytes | None = None) -> list[Raw
             return []
     entries = split_entries(decode_dump(data, file, report), file, report)
     report.entries_read[file] = len(entries)
-    return entries
+    return reject_lookalike_names(entries, report)

@@ -27,6 +27,7 @@ from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
 from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Term
+from glossweave.core.nesting import report_deep_nesting
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.reader import read_dump
 from glossweave.core.slug import report_category_collisions
@@ -35,7 +36,7 @@ from glossweave.core.workers import available_cpus, collector_paused, fork_map
 _LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
 
 #: Bump when a change to reading or normalizing must invalidate cached dumps.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 #: Below this many entries the pipeline runs in one process: forking costs more than it saves.
@@ -197,6 +198,7 @@ def normalize_entries(raws: list[RawEntry], vocabulary: set[str]) -> _Normalized
         if isinstance(result, Rejection):
             rejected.append(result)
         else:
+            report_deep_nesting(result, report)
             entries.append(result)
     return _Normalized(entries, rejected, report.diagnostics)
 

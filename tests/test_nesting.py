@@ -8,10 +8,9 @@ import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from glossweave.cli import main as cli_main
+from glossweave.core import nesting
 from glossweave.core.nesting import (
     MAX_BLOCK_NESTING,
     MAX_INLINE_NESTING,
@@ -23,16 +22,8 @@ from glossweave.core.nesting import (
 )
 from glossweave.core.pipeline import build_glossary
 
-
-def _parser() -> MarkdownIt:
-    """The site's configuration, written out here so the tests do not load Sphinx."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    md.enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True, double_inline=True)
-    return md
-
-
-MD = _parser()
+#: The configuration that renders the site (the one `make check` uses too).
+MD = nesting._parser()
 
 
 def _flat_types(markdown: str) -> list[str]:

@@ -30,7 +30,7 @@ from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntr
 from glossweave.core.nesting import report_deep_nesting
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.reader import read_dump
-from glossweave.core.slug import report_category_collisions
+from glossweave.core.slug import report_alias_collisions, report_category_collisions
 from glossweave.core.workers import available_cpus, collector_paused, fork_map
 
 _LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
@@ -97,6 +97,7 @@ def _build(corpus_dir: Path, rules: LinkRules | None, cache_dir: Path | None, wo
         report.diagnostics += result.diagnostics
     terms = merge_entries(entries, report)
     report_category_collisions(terms, report)
+    report_alias_collisions(terms, report)
     report_unreachable_names(terms, report)
     linker = link_terms(terms, rules, workers)
     report.held_names = [str(held) for held in linker.held] + link_names(terms)[1]

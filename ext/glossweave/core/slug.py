@@ -150,3 +150,17 @@ def report_category_collisions(terms: list[Term], report: Report) -> None:
                 f"{len(group)} categories slug alike as {base!r}; each keeps its own page: {pages}",
                 min(first_source[category] for category in group),
             )
+
+
+def report_alias_collisions(terms: list[Term], report: Report) -> None:
+    """Aliases of one term that slug alike (`a/b`, `a-b`) get distinct anchors (see `alias_keys`); say which."""
+    for term in terms:
+        by_base: dict[str, list[str]] = {}
+        for alias in term.aliases:
+            by_base.setdefault(base_slug(alias), []).append(alias)
+        clashes = [group for group in by_base.values() if len(group) > 1]
+        if clashes:
+            keys = alias_keys(term.slug, term.aliases)
+            anchors = "; ".join(", ".join(f"{alias!r} → term-{keys[alias]}" for alias in group) for group in clashes)
+            report.add(Severity.WARNING, "alias-slug-collision", f"aliases slug alike; anchors disambiguated: {anchors}",
+                       term.sources[0])

@@ -212,3 +212,22 @@ def test_characters_xml_forbids_never_reach_an_export(make_corpus, tmp_path):
         text = path.read_text(encoding="utf-8")
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\U0010ffff]", text), path.name
     etree.parse(str(tmp_path / "out" / "glossary.tbx"))
+
+
+def test_an_entry_too_deep_for_python_costs_that_entry_never_the_build(make_corpus, monkeypatch):
+    """Whatever recursive reader meets a hostile entry first, its RecursionError becomes a rejection."""
+    from glossweave.core import pipeline
+
+    normalize = pipeline.normalize_entry
+
+    def recursing(raw, vocabulary, report):
+        if raw.header.startswith("gpu"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return normalize(raw, vocabulary, report)
+
+    monkeypatch.setattr(pipeline, "normalize_entry", recursing)
+    glossary = build_glossary(make_corpus({"000_good.txt": GOOD}))
+    assert [term.slug for term in glossary.terms] == ["kv-cache"] and glossary.balances()
+    (rejection,) = glossary.report.rejected
+    assert (str(rejection.source), rejection.reason) == ("000_good.txt:1", "nested too deeply to read (Python's recursion limit)")
+    assert [(str(d.source), d.severity.name) for d in glossary.report.diagnostics if d.code == "too-deep"] == [("000_good.txt:1", "ERROR")]

@@ -380,8 +380,12 @@ def _generated_dumps():
 
 
 def _make(root: Path, target: str) -> tuple[int | None, str]:
-    """`make <target>` in `root` (None for the return code when it ran out of time, and was killed)."""
-    process = subprocess.Popen(["make", target, f"VENV={REPO / '.venv'}"], cwd=root, stdout=subprocess.PIPE,
+    """`make <target>` in `root` (None for the return code when it ran out of time, and was killed).
+
+    `-o setup`: the copy uses this checkout's .venv and node_modules as they are; a
+    test must never install into them (the Makefile's setup would `pip install -e` the copy).
+    """
+    process = subprocess.Popen(["make", "-o", "setup", target, f"VENV={REPO / '.venv'}"], cwd=root, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         output, _ = process.communicate(timeout=TIME_LIMITS[target])
@@ -394,9 +398,9 @@ def _make(root: Path, target: str) -> tuple[int | None, str]:
 @pytest.fixture(scope="module")
 def acceptance(tmp_path_factory) -> tuple[Path, dict[str, tuple[int | None, str]]]:
     root = tmp_path_factory.mktemp("acceptance")
-    for path in REPO.iterdir():  # copy2 keeps mtimes: make must not think the venv or node_modules stale
+    for path in REPO.iterdir():
         if path.is_file() and not path.name.startswith("."):
-            shutil.copy2(path, root / path.name)
+            shutil.copy(path, root / path.name)
     for folder in ("ext", "_static", "_templates", "docs"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "_generated"))
     (root / "node_modules").symlink_to(REPO / "node_modules")

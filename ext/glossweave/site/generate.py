@@ -31,7 +31,7 @@ from glossweave.core.pipeline import CACHE_UNREADABLE, build_glossary, dump_file
 from glossweave.core.slug import base_slug as slug
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
-from glossweave.site.emit import GENERATED, alias_id, emit_site
+from glossweave.site.emit import GENERATED, alias_ids, emit_site
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def published_terms(glossary: Glossary) -> list[dict]:
             "anchor": f"term-{term.slug}",
             "name": term.name,
             "summary": term.summary,
-            "aliases": {alias: alias_id(term, alias) for alias in term.aliases},
+            "aliases": alias_ids(term),
             "categories": sorted({slug(category) for category in term.categories}),
             "link_names": linking.get(term.slug, []),
         }

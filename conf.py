@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).parent / "ext"))
 
 import glossweave  # noqa: E402
+from glossweave.site.emit import CATEGORIES, GENERATED, LETTERS, TERMS  # noqa: E402  (where the emitter writes)
 
 project = "AI & Semiconductor Glossary"
 author = "Glossary maintainers"
@@ -15,8 +16,7 @@ copyright = "2025, Glossary maintainers"
 release = version = glossweave.__version__  # the ePub needs a version
 
 extensions = [
-    "glossweave",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself
-    "sphinx_sitemap",
+    "glossweave",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself; writes sitemap.xml
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinxcontrib.bibtex",  # works cited in definitions (glossweave.site.bibliography)
@@ -41,7 +41,7 @@ suppress_warnings = ["bibtex.duplicate_citation"]
 
 # --- sources ----------------------------------------------------------------
 root_doc = "index"
-exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md"]
+exclude_patterns = ["corpus", f"{GENERATED}/landing.md", f"{GENERATED}/book.md"]  # included, not pages
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading only
 
@@ -52,7 +52,8 @@ suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading on
 if tags.has("book"):  # noqa: F821  (Sphinx puts `tags` into conf.py's namespace)
     root_doc = "book"
     glossary_book = True
-    include_patterns = ["book.md", "_generated/**"]  # the site's hand-written pages are not in the book
+    # the site's hand-written pages are not in the book
+    include_patterns = ["book.md", f"{GENERATED}/**", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"]
 else:
     exclude_patterns += ["book.md"]
 
@@ -81,13 +82,16 @@ html_static_path = ["_static"]
 templates_path = ["_templates"]
 html_copy_source = False
 html_show_sourcelink = False
+html_favicon = "_static/favicon.svg"
+# Term pages: no navigation tree (see glossweave.site.sidebar) but their own
+# navigation (glossweave.site.navigation), which Furo also shows as the mobile menu.
 html_sidebars = {
-    "_generated/terms/*": ["sidebar/brand.html", "sidebar/search.html"],
+    f"{TERMS}/*": ["sidebar/brand.html", "sidebar/search.html", "glossary/term-nav.html"],
 }
 
 # The public address; a sub-path such as /en/latest/ works (links are relative).
 html_baseurl = os.environ.get("GLOSSARY_BASEURL", "https://glossary.example.org/en/latest/")
-sitemap_url_scheme = "{link}"
+glossary_sitemap_excludes = ["threat-model"]  # for maintainers, not readers
 ogp_site_url = html_baseurl
 ogp_site_name = glossary_site_name
 notfound_urls_prefix = urlsplit(html_baseurl).path

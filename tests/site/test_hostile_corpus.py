@@ -34,6 +34,7 @@ import pytest
 from lxml import html as lxml_html
 
 from glossweave.cli import main as cli_main
+from glossweave.site.emit import GENERATED_NAMES, TERMS
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +63,7 @@ GOOD_TEXT = {  # a good entry's definition, as it must read
 
 def _project(root: Path) -> Path:
     """The site's project, minus its corpus, in `root` (conf.py may read its neighbours, e.g. pyproject.toml)."""
-    skip = shutil.ignore_patterns("__pycache__", "corpus", "_generated")
+    skip = shutil.ignore_patterns("__pycache__", "corpus", *GENERATED_NAMES)
     for path in REPO.iterdir():
         if path.is_file() and not path.name.startswith("."):
             shutil.copy(path, root / path.name)
@@ -140,7 +141,7 @@ def test_html_shows_every_attack_as_inert_text(html_out):
 
 
 def test_html_publishes_every_entry_and_keeps_good_content_working(html_out):
-    terms = html_out / "_generated" / "terms"
+    terms = html_out / TERMS
     assert sorted(path.stem for path in terms.glob("*.html")) == sorted(SLUGS)
     for slug, definition in GOOD_TEXT.items():
         page = lxml_html.fromstring((terms / f"{slug}.html").read_bytes())

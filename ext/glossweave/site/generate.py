@@ -6,7 +6,7 @@ only pages whose text changed, which is what keeps Sphinx's incremental build
 small.  When nothing the pages are made from changed since the last emit (the
 dumps, the .bib files, the settings, this package's code), both are skipped:
 merging, linking and comparing every page took 3 s of a no-op rebuild at
-4,000 entries.  The term summaries stay with the build (not in the pickled
+4,000 entries (a page deleted by hand since is noticed: the emitter runs).  The term summaries stay with the build (not in the pickled
 environment) for the preview post-transform, and are kept with the pages for
 the builds that skip.
 """
@@ -28,7 +28,7 @@ from glossweave.core.model import Glossary
 from glossweave.core.pipeline import build_glossary, dump_files
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
-from glossweave.site.emit import GENERATED, alias_id, emit_site
+from glossweave.site.emit import GENERATED, alias_id, emit_site, emitted_paths
 
 logger = logging.getLogger(__name__)
 
@@ -73,22 +73,25 @@ def inputs_key(app: Sphinx) -> str:
 
 def _generate(app: Sphinx) -> None:
     config = site_config(app)
-    out_dir = Path(app.srcdir) / GENERATED
+    src_dir = Path(app.srcdir)
     key = inputs_key(app)
     try:
-        last = json.loads((out_dir / LAST_EMIT).read_text(encoding="utf-8"))
+        last = json.loads((src_dir / GENERATED / LAST_EMIT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         last = {}
-    if last.get("key") == key:
+    if last.get("key") == key and all((src_dir / rel).is_file() for rel in emitted_paths(src_dir)):
         _STATE[app.env] = SiteState(last["summaries"])
         logger.info("glossary: nothing changed since the last build; %d generated pages kept", last["pages"])
         return
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
     book_title = config.site_name if config.book else None
-    emitted = emit_site(result, out_dir, book_title, load_bibliography(app))
+    emitted = emit_site(result, src_dir, book_title, load_bibliography(app))
+    for path in emitted.kept:
+        logger.warning("glossary: %s was not written by glossweave; it is kept, and the generated page it stands in for is not written", path, type="glossary", subtype="hand-written")
     _STATE[app.env] = SiteState(summaries(result))
     pages = len(emitted.written) + emitted.unchanged
-    (out_dir / LAST_EMIT).write_text(json.dumps({"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}), encoding="utf-8")
+    if not emitted.kept:  # else the next build must emit (and warn) again
+        (src_dir / GENERATED / LAST_EMIT).write_text(json.dumps({"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}), encoding="utf-8")
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",
         len(result.terms),

@@ -52,10 +52,19 @@ suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading on
 if tags.has("book"):  # noqa: F821  (Sphinx puts `tags` into conf.py's namespace)
     root_doc = "book"
     glossary_book = True
+    pygments_style = "sphinx"  # code in colour (the ePub theme's default is none)
     # the site's hand-written pages are not in the book
     include_patterns = ["book.md", f"{GENERATED}/**", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"]
 else:
     exclude_patterns += ["book.md"]
+
+# --- ePub (identifier, cover, title page: glossweave.site.ebook) --------------
+epub_description = (
+    "Definitions of machine-learning, AI and semiconductor-manufacturing terms, "
+    "with their other names and cross-references between them."
+)
+epub_contributor = "Corpus authors (the dumps in docs/corpus)"
+epub_tocscope = "includehidden"  # the navigation lists each letter's terms
 
 # --- LaTeX / PDF --------------------------------------------------------------
 latex_engine = "xelatex"

@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from glossweave.site.bibliography import setup_bibliography
 from glossweave.site.categories import setup_categories
 from glossweave.site.config import setup_config
+from glossweave.site.ebook import setup_ebook
 from glossweave.site.epub import setup_epub
 from glossweave.site.generate import setup_generate
 from glossweave.site.latex import setup_latex
@@ -52,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_math(app)
     setup_latex(app)
     setup_epub(app)
+    setup_ebook(app)
     setup_bibliography(app)
     setup_memory(app)
     app.add_css_file("glossary.css")

@@ -264,7 +264,8 @@ def book_pages(model: SiteModel, title: str) -> dict[str, str]:
     chapters = [f"/{GENERATED}/about", *(f"/{letter_docname(k)}" for k in letter_keys(model)), f"/{GENERATED}/categories"]
     categories = [f"/{category_docname(slug(c))}" for c in sorted(model.categories, key=str.casefold)]
     return {
-        f"{GENERATED}/book.md": f"# {escape_inline(title)}\n\n" + toctree(chapters, ":maxdepth: 1"),
+        # a title page: the chapters are in the navigation, not listed on it
+        f"{GENERATED}/book.md": f"# {escape_inline(title)}\n\n```{{glossary-title-page}}\n```\n\n" + toctree(chapters, ":hidden:", ":maxdepth: 1"),
         f"{GENERATED}/about.md": about,
         f"{GENERATED}/categories.md": "# Terms by category\n\n" + toctree(categories, ":maxdepth: 1"),
     }

@@ -31,7 +31,7 @@ glossary_cache_dir = "_build/.glossary-cache"
 
 # --- bibliography -----------------------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py
-bibtex_default_style = "alpha"  # labels from the entry (Hin15), the same on every page
+bibtex_default_style = "glossweave-alpha"  # alpha's labels (Hin15), the same on every page; each id printed once
 bibtex_reference_style = "author_year"
 bibtex_cite_id = "cite-{key}"  # stable anchors for entries, not a build-order counter
 # Each citing term page lists its own works, so an entry cited from two pages (and

@@ -31,9 +31,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import texescape
 from sphinx.util.nodes import make_refnode
 
 from glossweave.core.citations import Bibliography
+from glossweave.site.bibstyle import register_style
 
 REFTYPE = "glossary-cite"
 
@@ -73,10 +75,17 @@ def _resolve(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, co
     return ref
 
 
-class PrintCitations(SphinxPostTransform):
-    """LaTeX: one entry per work, and each citation followed by its entry's label.
+def latex_href(uri: str, text: str, engine: str) -> str:
+    """A link as Sphinx's LaTeX writer spells an external one, with no URL footnote."""
+    href = texescape.escape(uri, engine).replace(r"\textasciitilde{}", "~").replace(r"\sphinxhyphen{}", "-").replace(r"\textquotesingle{}", "'")
+    return rf"\sphinxhref{{{href}}}{{{texescape.escape(text, engine)}}}"
 
-    Runs before Sphinx gathers the entries at the end (priority 750).  A `\\bibitem`
+
+class PrintCitations(SphinxPostTransform):
+    """LaTeX: one entry per work, in the order of their labels, and each citation followed by its entry's label.
+
+    Runs before Sphinx gathers the entries at the end (priority 750), in the
+    order it finds them: so they are moved to the end here, sorted.  A `\\bibitem`
     is no `\\label`, so a plain link to it would be undefined: the cited words
     stay as text and Sphinx's own citation reference, `[HVD15]`, links the entry.
     """
@@ -88,14 +97,33 @@ class PrintCitations(SphinxPostTransform):
         kept: dict[str, nodes.citation] = {}  # label (bibtex keeps labels unique) → first entry
         for citation in list(self.document.findall(nodes.citation)):
             first = kept.setdefault(citation[0].astext(), citation)
+            citation.parent.remove(citation)
             if first is not citation:
                 first["backrefs"] += citation["backrefs"]
-                citation.parent.remove(citation)
+        for label in sorted(kept, key=lambda label: (label.casefold(), label)):
+            self.document += kept[label]
         for ref in list(self.document.findall(nodes.reference)):
             entry = kept.get(ref.get("glossary_citation", ""))
             if entry is not None:
                 label = nodes.citation_reference("", entry[0].astext(), docname=entry["docname"], refname=entry["ids"][0])
                 ref.replace_self([*ref.children, nodes.Text(" "), label])
+
+
+class PrintEntryLinks(SphinxPostTransform):
+    """LaTeX: an entry's own links (its arXiv id, its DOI) are links with no URL footnote.
+
+    `latex_show_urls` would print the id a second time, inside the URL; this runs
+    before Sphinx adds those footnotes (priority 400).
+    """
+
+    default_priority = 390
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for citation in self.document.findall(nodes.citation):
+            for link in list(citation.findall(nodes.reference)):
+                if link.get("refuri", "").startswith(("http://", "https://")):
+                    link.replace_self(nodes.raw("", latex_href(link["refuri"], link.astext(), self.config.latex_engine), format="latex"))
 
 
 def register_pybtex_plugins() -> None:
@@ -126,6 +154,8 @@ def use_indexed_bibtex_domain(app: Sphinx, config: object) -> None:
 
 def setup_bibliography(app: Sphinx) -> None:
     register_pybtex_plugins()
+    register_style()
     app.connect("config-inited", use_indexed_bibtex_domain)
     app.connect("missing-reference", _resolve)
     app.add_post_transform(PrintCitations)
+    app.add_post_transform(PrintEntryLinks)

@@ -313,7 +313,8 @@ def site_pages(glossary: Glossary, book_title: str | None = None, bibliography: 
     if book:
         pages.update(book_pages(model, book_title))
     elif bibliography:
-        pages[f"{BIBLIOGRAPHY}.md"] = "# Bibliography\n\nThe works the definitions cite.\n\n```{bibliography}\n:all:\n```\n"
+        # out of search, as lists of terms are: the citing terms are what a query should find
+        pages[f"{BIBLIOGRAPHY}.md"] = "---\nnosearch: true\n---\n\n# Bibliography\n\nThe works the definitions cite.\n\n```{bibliography}\n:all:\n```\n"
     return pages
 
 

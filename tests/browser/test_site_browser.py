@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,33 +81,37 @@ def browser():
         b.close()
 
 
-def _page(browser, request, viewport):
+@contextmanager
+def browser_page(browser, viewport: dict, screenshot: str):
+    """A page in a fresh context, its screenshot kept in tests/artifacts/ when done.
+
+    `page.outside` lists requests that left the local server; `page.failed` local
+    requests (not the page itself) answered with an error: a missing favicon, a broken asset.
+    """
     context = browser.new_context(viewport=viewport)
     pg = context.new_page()
-    pg.outside = []  # requests that left the local server
-    pg.failed = []  # local requests answered with an error (a missing favicon, a broken asset)
+    pg.outside, pg.failed = [], []
     local = ("http://127.0.0.1", "blob:http://127.0.0.1", "data:")
     pg.on("request", lambda r: None if r.url.startswith(local) else pg.outside.append(r.url))
     pg.on("response", lambda r: pg.failed.append((r.status, r.url)) if r.status >= 400 and r.request.resource_type != "document" else None)
-    return context, pg
+    try:
+        yield pg
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{screenshot}.png"), full_page=False)
+    finally:
+        context.close()
 
 
 @pytest.fixture
 def page(browser, request):
-    context, pg = _page(browser, request, DESKTOP)
-    yield pg
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=False)
-    context.close()
+    with browser_page(browser, DESKTOP, request.node.name) as pg:
+        yield pg
 
 
 @pytest.fixture
 def phone(browser, request):
-    context, pg = _page(browser, request, MOBILE)
-    yield pg
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=False)
-    context.close()
+    with browser_page(browser, MOBILE, request.node.name) as pg:
+        yield pg
 
 
 def term_payloads() -> list[dict]:
@@ -139,10 +144,9 @@ def test_landing_to_letter_to_term(page, base_url):
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"])
-def test_from_a_term_page_one_click_reaches_its_letter_its_neighbours_and_home(browser, request, base_url, middle_term, viewport):
-    context, pg = _page(browser, request, DESKTOP if viewport == "desktop" else MOBILE)
+def test_from_a_term_page_one_click_reaches_its_letter_its_neighbours_and_home(browser, base_url, middle_term, viewport):
     nav, url = middle_term["nav"], base_url + f"{TERMS}/{middle_term['slug']}.html"
-    try:
+    with browser_page(browser, DESKTOP if viewport == "desktop" else MOBILE, f"term-page-{viewport}") as pg:
         pg.goto(url)
         crumbs = pg.locator('nav[aria-label="Breadcrumb"]')
         assert crumbs.is_visible()
@@ -157,12 +161,8 @@ def test_from_a_term_page_one_click_reaches_its_letter_its_neighbours_and_home(b
         pg.goto(url)
         pg.locator("footer a.prev-page").click()
         assert pg.url == base_url + f"{TERMS}/{nav['previous']['slug']}.html" and heading(pg) == nav["previous"]["name"]
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        pg.goto(url)
-        pg.screenshot(path=str(ARTIFACTS / f"term-page-{viewport}.png"))
+        pg.goto(url)  # for the screenshot
         assert pg.outside == [] and pg.failed == []
-    finally:
-        context.close()
 
 
 def test_the_mobile_menu_offers_the_same_navigation(phone, base_url, middle_term):
@@ -181,11 +181,13 @@ def test_the_mobile_menu_offers_the_same_navigation(phone, base_url, middle_term
     assert phone.url == base_url + f"{TERMS}/{nav['previous']['slug']}.html"
 
 
+def first_term_page(site: Path, pattern: str) -> str:
+    """The path (under the site) of the first term page whose HTML matches `pattern`."""
+    return next(p for p in sorted((site / TERMS).glob("*.html")) if re.search(pattern, p.read_text(), re.S)).relative_to(site).as_posix()
+
+
 def test_preview_appears_on_hover_and_focus(page, base_url, site):
-    for html in sorted((site / TERMS).glob("*.html")):
-        if re.search(r'<article(?:(?!</article>).)*class="glossary-preview reference internal"', html.read_text(), re.S):
-            break
-    page.goto(base_url + html.relative_to(site).as_posix())
+    page.goto(base_url + first_term_page(site, r'<article(?:(?!</article>).)*class="glossary-preview reference internal"'))
     link = page.locator("article a.glossary-preview").first
     summary = link.get_attribute("title")
     link.hover()
@@ -246,9 +248,7 @@ def test_the_404_page_leads_home_under_the_sub_path(page, base_url):
 
 
 def test_math_is_typeset_without_errors(page, base_url, site):
-    with_math = sorted(p for p in (site / TERMS).glob("*.html") if 'class="math' in p.read_text())
-    assert with_math, "the corpus has math"
-    page.goto(base_url + with_math[0].relative_to(site).as_posix())
+    page.goto(base_url + first_term_page(site, 'class="math'))
     page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.evaluate("MathJax.startup.promise")
     assert page.locator("mjx-container").count() > 0
@@ -257,10 +257,7 @@ def test_math_is_typeset_without_errors(page, base_url, site):
 
 
 def test_auto_link_leads_to_its_term(page, base_url, site):
-    for html in sorted((site / TERMS).glob("*.html")):
-        if re.search(r'<article(?:(?!</article>).)*<p>(?:(?!</p>).)*class="glossary-preview reference internal"', html.read_text(), re.S):
-            break
-    page.goto(base_url + html.relative_to(site).as_posix())
+    page.goto(base_url + first_term_page(site, r'<article(?:(?!</article>).)*<p>(?:(?!</p>).)*class="glossary-preview reference internal"'))
     link = page.locator("article p a.glossary-preview").first
     text, href = link.inner_text(), link.get_attribute("href")
     link.click()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from corpus_paths import CORPUS
+from latex_source import styled_phrases
 from glossweave.core.pipeline import build_glossary
 from glossweave.core.texmath import iter_math
 from glossweave.site.emit import GENERATED_NAMES, TERMS
@@ -79,23 +80,13 @@ def test_every_term_name_is_in_the_pdf_and_every_alias_in_its_index(pdf, glossar
     assert [name for name in names if words(name) not in index] == []
 
 
-def braced(tex: str, start: int) -> str:
-    """The group that opens at `tex[start] == "{"`."""
-    depth = 0
-    for end in range(start, len(tex)):
-        depth += {"{": 1, "}": -1}.get(tex[end], 0) if tex[end - 1] != "\\" else 0
-        if depth == 0:
-            return tex[start : end + 1]
-    raise AssertionError("unbalanced")
-
-
 def test_cross_references_are_internal_links_with_page_numbers(pdf):
     tex = (pdf / "glossary.tex").read_text(encoding="utf-8")
     term_refs = tex.count(r"\sphinxtermref{")
     assert term_refs > 100
     assert len(re.findall(r"\\autopageref\*\{\\detokenize\{" + TERMS + "/", tex)) == term_refs
     # the page follows the whole bold or italic phrase a reference is in ("**LLM Distillation** (page 9)")
-    phrases = [braced(tex, m.end() - 1) for m in re.finditer(r"\\sphinxstyle(?:strong|emphasis)\{", tex)]
+    phrases = styled_phrases(tex)
     assert [phrase for phrase in phrases if "sphinxtermref" in phrase]
     assert [phrase[:120] for phrase in phrases if "autopageref" in phrase] == []
     items = re.findall(r"\\bibitem\[([^\]]+)\]", tex)

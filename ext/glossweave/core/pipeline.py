@@ -2,8 +2,9 @@
 
 Reading and normalizing are the expensive stages and depend only on one dump
 (plus the corpus-wide category vocabulary), so their result is cached per dump,
-keyed by the dump's bytes: an incremental build re-parses only dumps that
-changed.  Merging and linking always run over the whole corpus, since one new
+keyed by the dump's bytes, the vocabulary and the core's own code and data
+(`glossweave.core.cachefiles`): an incremental build re-parses only dumps that
+changed.  An unreadable cache entry is parsed again, with an info diagnostic.  Merging and linking always run over the whole corpus, since one new
 entry can change any term's senses, aliases or links.
 
 Normalizing dumps and linking terms are independent units of work, so on a
@@ -22,19 +23,22 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from glossweave.core.cachefiles import tree_digest, write_atomically
 from glossweave.core.headers import category_vocabulary
 from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
-from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Term
+from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Severity, Term
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.reader import read_dump
 from glossweave.core.workers import available_cpus, collector_paused, fork_map
 
 _LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
 
-#: Bump when a change to reading or normalizing must invalidate cached dumps.
-CACHE_VERSION = 4
+#: The code and data that reading and normalizing run: part of every cache key.
+CORE_DIR = Path(__file__).parent
+#: Diagnostic code of a cache entry that could not be read (the dump is parsed again).
+CACHE_UNREADABLE = "cache-unreadable"
 
 
 #: Below this many entries the pipeline runs in one process: forking costs more than it saves.
@@ -89,7 +93,7 @@ def _build(corpus_dir: Path, rules: LinkRules | None, cache_dir: Path | None, wo
         workers = available_cpus() if large else 1
     vocabulary = category_vocabulary(raw.header for dump in dumps for raw in dump.raws)
     entries: list[Entry] = []
-    for result in normalize_dumps(dumps, vocabulary, cache_dir, workers):
+    for result in normalize_dumps(dumps, vocabulary, cache_dir, workers, report):
         entries += result.entries
         report.rejected += result.rejected
         report.diagnostics += result.diagnostics
@@ -109,20 +113,38 @@ def read_dumps(corpus_dir: Path, report: Report) -> list[_Dump]:
     return dumps
 
 
-def normalize_dumps(dumps: list[_Dump], vocabulary: set[str], cache_dir: Path | None, workers: int) -> list[_Normalized]:
+def normalize_dumps(
+    dumps: list[_Dump], vocabulary: set[str], cache_dir: Path | None, workers: int, report: Report | None = None
+) -> list[_Normalized]:
     """Normalize every dump, in order: cached results are loaded here, the rest run in `workers` processes."""
-    salt = f"{CACHE_VERSION}\n" + "\n".join(sorted(vocabulary))
+    salt = tree_digest(CORE_DIR) + "\n" + "\n".join(sorted(vocabulary))
     cached = {index: _cache_file(dump, salt, cache_dir) for index, dump in enumerate(dumps)}
     results: dict[int, _Normalized] = {}
     for index, path in cached.items():
         if path and path.exists():
-            with path.open("rb") as handle:
-                results[index] = pickle.load(handle)
+            loaded = _load_cached(path, report)
+            if loaded is not None:
+                results[index] = loaded
     todo = [index for index in range(len(dumps)) if index not in results]
     shared = (dumps, vocabulary, cached)
     for index, packed in zip(todo, fork_map(_normalize_dump, shared, todo, workers), strict=True):
         results[index] = _unpack(packed, dumps[index].raws)
     return [results[index] for index in range(len(dumps))]
+
+
+def _load_cached(path: Path, report: Report | None) -> _Normalized | None:
+    """The cached result in `path`, or None (noted in `report`) when it cannot be read: a miss, never a failed run."""
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, _Normalized):
+            return loaded
+        problem = f"holds a {type(loaded).__name__}"
+    except Exception as error:  # truncated, garbage or from other code: unpickling can raise anything
+        problem = f"{type(error).__name__}: {error}"
+    if report is not None:
+        report.add(Severity.INFO, CACHE_UNREADABLE, f"cache entry {path} unreadable ({problem}); the dump is parsed again")
+    return None
 
 
 def _cache_file(dump: _Dump, salt: str, cache_dir: Path | None) -> Path | None:
@@ -139,11 +161,11 @@ def _normalize_dump(shared: tuple[list[_Dump], set[str], dict[int, Path | None]]
     dump, target = dumps[index], cached[index]
     result = normalize_entries(dump.raws, vocabulary)
     if target:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        own_entries = re.compile(rf"{re.escape(dump.path.stem)}-[0-9a-f]{{20}}\.pickle")  # not those of `<stem>-x.txt`
         for stale in target.parent.glob(f"{dump.path.stem}-*.pickle"):
-            stale.unlink()
-        with target.open("wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            if stale != target and own_entries.fullmatch(stale.name):
+                stale.unlink(missing_ok=True)
     return _pack(result, dump.raws)
 
 

@@ -14,7 +14,7 @@
 * **Navigation:** the index ends the navigation document, after the letters
   (whose terms are listed when `epub_tocscope` is "includehidden").
 * **Code:** highlighted code wraps its long lines instead of being cut off
-  (`static/epub/glossweave-epub.css`).
+  (`epub_static/glossweave-epub.css`).
 * **Only used files:** static files no page, style sheet or the cover uses (the
   theme's `plus.png`, a README screenshot in `html_static_path`) stay out.
 """
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from docutils import nodes
+from lxml import etree
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -39,11 +40,11 @@ from sphinx.util.docutils import SphinxDirective
 BOOK_NAMESPACE = uuid.UUID("e54e14ec-e404-4804-94be-af0649329db4")
 #: Where the generated cover goes in the ePub.
 COVER = "_static/glossweave-cover.svg"
-EPUB_STATIC = Path(__file__).parent / "static" / "epub"
+#: Static files of the ePub only (the site's are in `static/`).
+EPUB_STATIC = Path(__file__).parent / "epub_static"
 EPUB_CSS = "glossweave-epub.css"
 
 _REFERENCE = re.compile(r"""(?:\b(?:href|src)\s*=\s*"|url\(\s*['"]?|@import\s+['"])([^"'()#?\s]+)""")
-_MANIFEST_ITEM = re.compile(r'<item id="(?P<id>[^"]*)" href="(?P<href>[^"]*)" media-type="(?P<type>[^"]*)" />')
 
 
 def book_identifier(project: str) -> str:
@@ -95,6 +96,15 @@ def referenced_files(outdir: Path) -> set[str]:
     return found
 
 
+def mark_cover_image(opf: Path, href: str) -> None:
+    """EPUB 3 readers find the cover by the `cover-image` property of its manifest item (Sphinx writes EPUB 2's `<meta name="cover">` only)."""
+    tree = etree.parse(str(opf))
+    for item in tree.iterfind("{http://www.idpf.org/2007/opf}manifest/{http://www.idpf.org/2007/opf}item"):
+        if item.get("href") == href:
+            item.set("properties", " ".join([*item.get("properties", "").split(), "cover-image"]))
+    tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
+
+
 class NavPoint(NamedTuple):
     """An entry of the navigation document, as Sphinx's template reads it."""
 
@@ -133,13 +143,7 @@ class BookBuilderMixin:
         self.config.epub_exclude_files = [*self.config.epub_exclude_files, *(name for name in unused if name not in used), *cover_page]
         super().build_content()  # type: ignore[misc]
         if self.config.epub_cover:
-            opf = self.outdir / "content.opf"
-            cover = escape(self.config.epub_cover[0])
-
-            def mark_cover(item: re.Match) -> str:
-                return item.group(0).replace(" />", ' properties="cover-image" />') if item.group("href") == cover else item.group(0)
-
-            opf.write_text(_MANIFEST_ITEM.sub(mark_cover, opf.read_text(encoding="utf-8")), encoding="utf-8")
+            mark_cover_image(self.outdir / "content.opf", self.config.epub_cover[0])
 
     def toc_metadata(self, level: int, navpoints: list) -> dict[str, Any]:
         """The NCX's `dtb:uid` is the book's identifier (Sphinx writes the OPF's id attribute, `epub_uid`,

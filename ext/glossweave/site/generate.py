@@ -4,11 +4,11 @@ The pipeline caches its per-dump work under `glossary_cache_dir`, keyed by the
 dump's bytes, so only changed dumps are re-parsed.  The emitter then rewrites
 only pages whose text changed, which is what keeps Sphinx's incremental build
 small.  When nothing the pages are made from changed since the last emit (the
-dumps, the .bib files, the settings, this package's code), both are skipped:
+dumps, the .bib files, the settings, this package's code and data), both are skipped:
 merging, linking and comparing every page took 3 s of a no-op rebuild at
-4,000 entries (a page deleted by hand since is noticed: the emitter runs).  The term summaries stay with the build (not in the pickled
-environment) for the preview post-transform, and are kept with the pages for
-the builds that skip.
+4,000 entries (a page deleted by hand since is noticed: the emitter runs).
+The term summaries stay with the build (not in the pickled environment) for
+the preview post-transform, and are kept with the pages for the builds that skip.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 import glossweave
+from glossweave.core.cachefiles import tree_digest, write_atomically
 from glossweave.core.model import Glossary
-from glossweave.core.pipeline import build_glossary, dump_files
+from glossweave.core.pipeline import CACHE_UNREADABLE, build_glossary, dump_files
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
 from glossweave.site.emit import GENERATED, alias_id, emit_site, emitted_paths
@@ -65,25 +66,42 @@ def inputs_key(app: Sphinx) -> str:
     settings = json.dumps(asdict(config), sort_keys=True, default=lambda v: sorted(v) if isinstance(v, frozenset) else str(v))
     bibfiles = [Path(app.confdir) / name for name in app.config.bibtex_bibfiles] if "sphinxcontrib.bibtex" in app.extensions else []
     digest = hashlib.sha256(settings.encode())
-    for path in [*dump_files(config.corpus), *bibfiles, *sorted(Path(glossweave.__file__).parent.rglob("*.py"))]:
+    digest.update(tree_digest(Path(glossweave.__file__).parent).encode())  # code and data files
+    for path in [*dump_files(config.corpus), *bibfiles]:
         digest.update(f"\0{path}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def last_emit(out_dir: Path) -> dict:
+    """What the last emit recorded, or {} when there is none or it cannot be read (then everything is emitted again)."""
+    path = out_dir / LAST_EMIT
+    if not path.exists():
+        return {}
+    try:
+        last = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(last, dict) and isinstance(last["key"], str) and isinstance(last["pages"], int) and isinstance(last["summaries"], dict):
+            return last
+        problem = "not the record of an emit"
+    except (OSError, ValueError, KeyError) as error:
+        problem = f"{type(error).__name__}: {error}"
+    logger.info("glossary: %s unreadable (%s); the pages are generated again", path, problem)
+    return {}
 
 
 def _generate(app: Sphinx) -> None:
     config = site_config(app)
     src_dir = Path(app.srcdir)
     key = inputs_key(app)
-    try:
-        last = json.loads((src_dir / GENERATED / LAST_EMIT).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        last = {}
+    last = last_emit(src_dir / GENERATED)
     if last.get("key") == key and all((src_dir / rel).is_file() for rel in emitted_paths(src_dir)):
         _STATE[app.env] = SiteState(last["summaries"])
         logger.info("glossary: nothing changed since the last build; %d generated pages kept", last["pages"])
         return
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
+    for diagnostic in result.report.diagnostics:
+        if diagnostic.code == CACHE_UNREADABLE:
+            logger.info("glossary: %s", diagnostic.message)
     book_title = config.site_name if config.book else None
     emitted = emit_site(result, src_dir, book_title, load_bibliography(app))
     for path in emitted.kept:
@@ -91,7 +109,8 @@ def _generate(app: Sphinx) -> None:
     _STATE[app.env] = SiteState(summaries(result))
     pages = len(emitted.written) + emitted.unchanged
     if not emitted.kept:  # else the next build must emit (and warn) again
-        (src_dir / GENERATED / LAST_EMIT).write_text(json.dumps({"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}), encoding="utf-8")
+        record = {"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}
+        write_atomically(src_dir / GENERATED / LAST_EMIT, json.dumps(record).encode())
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",
         len(result.terms),

@@ -5,7 +5,10 @@ clean blank pages, and a font for what the text fonts lack.
   `latex_show_pagerefs` is on, except glossary terms.  A glossary in print is
   read by following terms, so `TermPageRefs` adds the page after each term
   reference, in the form the writer uses for the others: `(page 12)`; after
-  the whole bold or italic phrase the reference is in, never inside it.
+  the whole bold or italic phrase the reference is in, never inside it.  The
+  page is that of the label the writer itself gave the reference, read back
+  from its output (`glossweave.site.compat.last_reference_label`) just after
+  the reference, and printed after the phrase.
 * `TableWidths` gives each corpus table's columns widths from their content:
   every column is at least as wide as its longest word, so a narrow first
   column no longer hyphenates "Compo-nent"; cells are set ragged-right,
@@ -27,6 +30,9 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.writers.latex import LaTeXTranslator
+
+from glossweave.site.compat import last_reference_label
 
 #: Characters the text fonts lack: subscript letters, pictographs and emoji.
 FALLBACK_CHARS = re.compile("[\u2090-\u209c\U0001f300-\U0001faff]+")
@@ -41,10 +47,30 @@ COLUMN_PADDING = 3
 SLACK = 1.15
 
 
-def _label(refuri: str) -> str:
-    """The LaTeX label Sphinx's writer gives the target of `%docname#anchor`."""
-    docname, _, anchor = refuri[1:].partition("#")
-    return f"{docname}:{anchor}" if anchor else f"{docname}::doc"
+class term_page_label(nodes.Inline, nodes.Element):
+    """Just after a term reference: notes the label the writer gave it (LaTeX only; prints nothing)."""
+
+
+class term_page_ref(nodes.Inline, nodes.Element):
+    """`(page N)` for the earliest term reference noted and not yet printed (LaTeX only)."""
+
+
+def _noted_labels(translator: LaTeXTranslator) -> list[str]:
+    return translator.__dict__.setdefault("glossary_term_page_labels", [])
+
+
+def visit_term_page_label(translator: LaTeXTranslator, node: term_page_label) -> None:
+    label = last_reference_label(translator.body)
+    if label is not None:
+        _noted_labels(translator).append(label)
+    raise nodes.SkipNode
+
+
+def visit_term_page_ref(translator: LaTeXTranslator, node: term_page_ref) -> None:
+    labels = _noted_labels(translator)
+    if labels:
+        translator.body.append(rf" (\autopageref*{{{labels.pop(0)}}})")
+    raise nodes.SkipNode
 
 
 class TermPageRefs(SphinxPostTransform):
@@ -60,15 +86,15 @@ class TermPageRefs(SphinxPostTransform):
             uri = ref.get("refuri", "")
             is_term = any("std-term" in child.get("classes", []) for child in ref.children if isinstance(child, nodes.Element))
             if is_term and uri.startswith("%"):
-                page = nodes.raw("", rf" (\autopageref*{{\detokenize{{{_label(uri)}}}}})", format="latex")
+                ref.parent.insert(ref.parent.index(ref) + 1, term_page_label())
                 phrase = ref
                 while isinstance(phrase.parent, nodes.Inline):  # strong, emphasis, a role's inline…
                     phrase = phrase.parent
                 holder = phrase.parent
                 at = holder.index(phrase) + 1
-                while at < len(holder) and isinstance(holder[at], nodes.raw) and "autopageref" in holder[at].astext():
+                while at < len(holder) and isinstance(holder[at], (term_page_label, term_page_ref)):
                     at += 1  # several references in one phrase: their pages in order
-                holder.insert(at, page)
+                holder.insert(at, term_page_ref())
 
 
 def column_widths(columns: list[list[str]], line: int = LINE_CHARS) -> list[int]:
@@ -142,6 +168,8 @@ def _add_preamble(app: Sphinx, config: Config) -> None:
 
 
 def setup_latex(app: Sphinx) -> None:
+    app.add_node(term_page_label, latex=(visit_term_page_label, None))
+    app.add_node(term_page_ref, latex=(visit_term_page_ref, None))
     app.add_post_transform(TermPageRefs)
     app.add_post_transform(TableWidths)
     app.add_post_transform(FallbackFont)

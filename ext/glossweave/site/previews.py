@@ -5,8 +5,9 @@ The summary is put on each resolved term link at build time (as the link's
 references are resolved.  It reads only the anchor a link points to, so it
 works for auto-links and hand-written `{term}` references alike, under -j,
 offline, with no server or third-party service.  Links in the name — summary
-lists of letter and category pages get none: the summary is printed beside them.  `_static/
-glossary-previews.js` turns the title into an accessible tooltip.
+lists of letter and category pages get none: the summary is printed beside
+them.  `static/glossary-previews.js` (shipped in the package) turns the title
+into an accessible tooltip.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def file_dates(paths: Iterable[Path]) -> dict[Path, int]:
 def page_inputs(app: Sphinx, docname: str, generated: set[str], dumps: dict[str, Path]) -> list[Path]:
     """The files a page is made from (see the module docstring)."""
     env = app.env
-    source = env.doc2path(docname, False).as_posix()
+    source = Path(env.doc2path(docname, False)).as_posix()
     if source in generated:
         sources = env.metadata[docname].get("glossary_sources")
         return [dumps[name] for name in sources if name in dumps] if sources is not None else list(dumps.values())

@@ -23,7 +23,7 @@ import fnmatch
 import os
 import subprocess
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -101,7 +101,7 @@ def sitemap(urls: dict[str, int | None]) -> str:
     """The sitemap document of `url → date` (seconds since the epoch), sorted by URL."""
     entries = "".join(
         f"  <url>\n    <loc>{escape(url)}</loc>\n"
-        + (f"    <lastmod>{datetime.fromtimestamp(date, timezone.utc):%Y-%m-%dT%H:%M:%SZ}</lastmod>\n" if date is not None else "")
+        + (f"    <lastmod>{datetime.fromtimestamp(date, UTC):%Y-%m-%dT%H:%M:%SZ}</lastmod>\n" if date is not None else "")
         + "  </url>\n"
         for url, date in sorted(urls.items())
     )

@@ -167,7 +167,7 @@ class TermPage:
         return [badge, *body, sources("", nodes.paragraph("", ", ".join(sense["sources"])))]
 
 
-class sources(nodes.General, nodes.Element):  # noqa: N801  (docutils names node classes in lower case)
+class sources(nodes.General, nodes.Element):
     """Where a definition came from (`file:line`): for maintainers, so a closed "Sources"
     `<details>` on the site, and left out of the book."""
 

@@ -216,3 +216,20 @@ def test_the_sitemap_is_sorted_escaped_and_dated_in_utc():
         ("https://e.org/b.html?x=1&y=2", "1970-01-01T00:00:00Z"),
         ("https://e.org/c.html", None),
     ]
+
+
+# --- the ePub builder's hooks (glossweave.site.compat) --------------------------------------
+
+
+def test_an_epub_builder_without_the_hooks_is_said_once(monkeypatch):
+    from sphinx.builders.epub3 import Epub3Builder
+
+    from glossweave.site import compat
+
+    warned = []
+    monkeypatch.setattr(compat, "_warned", set())
+    monkeypatch.setattr(compat.logger, "warning", lambda *args, **kwargs: warned.append(args[0] % args[1:]))
+    assert compat.epub_builder_hooks(Epub3Builder) and warned == []
+    stripped = type("OldEpub3Builder", (), {"toc_metadata": None})
+    assert not compat.epub_builder_hooks(stripped) and not compat.epub_builder_hooks(stripped)
+    assert len(warned) == 1 and "Epub3Builder.build_navlist, Epub3Builder.coverpage_name" in warned[0]

@@ -36,6 +36,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
+from glossweave.site.compat import epub_builder_hooks
+
 #: Namespace of our books' identifiers: fixed forever, so identifiers never change.
 BOOK_NAMESPACE = uuid.UUID("e54e14ec-e404-4804-94be-af0649329db4")
 #: Where the generated cover goes in the ePub.
@@ -139,7 +141,7 @@ class BookBuilderMixin:
             if path.is_file() and path.suffix not in (".xhtml", ".opf", ".ncx", ".epub") and path.relative_to(self.outdir).parts[0] in ("_static", "_images")
         ]
         # The cover page of an earlier build into this folder is added again below, once (Sphinx would list it twice).
-        cover_page = [self.coverpage_name] if self.config.epub_cover and self.config.epub_cover[1] else []  # type: ignore[attr-defined]
+        cover_page = [getattr(self, "coverpage_name", "")] if self.config.epub_cover and self.config.epub_cover[1] else []
         self.config.epub_exclude_files = [*self.config.epub_exclude_files, *(name for name in unused if name not in used), *cover_page]
         super().build_content()  # type: ignore[misc]
         if self.config.epub_cover:
@@ -185,6 +187,7 @@ def _book_defaults(app: Sphinx, config: Config) -> None:
 
 def _epub_assets(app: Sphinx) -> None:
     if app.builder.name == "epub":
+        epub_builder_hooks(type(app.builder))
         app.config.html_static_path = [*app.config.html_static_path, str(EPUB_STATIC)]
         app.add_css_file(EPUB_CSS)
 

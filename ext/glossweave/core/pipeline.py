@@ -29,8 +29,10 @@ from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
 from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Severity, Term
+from glossweave.core.nesting import report_deep_nesting
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.reader import read_dump
+from glossweave.core.slug import report_alias_collisions, report_category_collisions
 from glossweave.core.workers import available_cpus, collector_paused, fork_map
 
 _LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
@@ -98,6 +100,8 @@ def _build(corpus_dir: Path, rules: LinkRules | None, cache_dir: Path | None, wo
         report.rejected += result.rejected
         report.diagnostics += result.diagnostics
     terms = merge_entries(entries, report)
+    report_category_collisions(terms, report)
+    report_alias_collisions(terms, report)
     report_unreachable_names(terms, report)
     linker = link_terms(terms, rules, workers)
     report.held_names = [str(held) for held in linker.held] + link_names(terms)[1]
@@ -213,12 +217,27 @@ def normalize_entries(raws: list[RawEntry], vocabulary: set[str]) -> _Normalized
     entries: list[Entry] = []
     rejected: list[Rejection] = []
     for raw in raws:
-        result = normalize_entry(raw, vocabulary, report)
+        result = _normalize_or_reject(raw, vocabulary, report)
         if isinstance(result, Rejection):
             rejected.append(result)
         else:
+            report_deep_nesting(result, report)
             entries.append(result)
     return _Normalized(entries, rejected, report.diagnostics)
+
+
+def _normalize_or_reject(raw: RawEntry, vocabulary: set[str], report: Report) -> Entry | Rejection:
+    """`normalize_entry`, or a rejection when the entry nests deeper than Python can recurse.
+
+    A safety net, so that one hostile entry (a thousand nested `\\sqrt{`, read by a
+    recursive parser) costs that entry, reported, and never the whole build.
+    """
+    try:
+        return normalize_entry(raw, vocabulary, report)
+    except RecursionError:
+        reason = "nested too deeply to read (Python's recursion limit)"
+        report.add(Severity.ERROR, "too-deep", f"{reason}; entry not published", raw.source)
+        return Rejection(raw.source, reason, raw.header)
 
 
 def link_names(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:

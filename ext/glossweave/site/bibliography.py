@@ -3,7 +3,7 @@
 The core finds citations in a sense's Markdown and matches them to the .bib
 file (`glossweave.core.citations`); the emitter puts the matched spans in the
 page's payload, and each citing term page ends with a `bibliography` filtered
-to the works that page cites; `_generated/bibliography.md` lists them all.
+to the works that page cites; `bibliography.md` (emitted for the site) lists them all.
 
 The corpus's own words stay: `Hinton et al. (2015)` becomes a link to the
 entry, not bibtex's formatted `[HVD15]`.  So a citation is a `pending_xref` of

@@ -43,8 +43,7 @@ from pathlib import Path
 from glossweave.core.citations import Bibliography, find_citations
 from glossweave.core.headers import category_label
 from glossweave.core.model import Glossary, Term
-from glossweave.core.slug import alias_key
-from glossweave.core.slug import base_slug as slug
+from glossweave.core.slug import alias_keys, assign_slugs
 from glossweave.site.safety import escape_inline
 
 #: Folders of generated pages, relative to the source folder; each is also the
@@ -75,6 +74,7 @@ def letter_docname(key: str) -> str:
 def category_docname(category_slug: str) -> str:
     return f"{CATEGORIES}/{category_slug}"
 
+
 ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 DIGITS, OTHER = "0-9", "other"
 
@@ -95,9 +95,9 @@ def letter_label(key: str) -> str:
     return {DIGITS: "0–9", OTHER: "Other"}.get(key, key.upper())
 
 
-def alias_id(term: Term, alias: str) -> str:
-    """Alias anchors hang off their term's anchor, so they stay unique and stable."""
-    return f"term-{alias_key(term.slug, alias)}"
+def alias_ids(term: Term) -> dict[str, str]:
+    """Each alias's anchor: it hangs off its term's anchor, so it stays unique and stable."""
+    return {alias: f"term-{key}" for alias, key in alias_keys(term.slug, term.aliases).items()}
 
 
 def payload(data: object) -> str:
@@ -150,6 +150,8 @@ class SiteModel:
             self.letters[letter_key(term.name)].append(term)
             for category in term.categories:
                 self.categories[category].append(term)
+        # categories that slug alike each keep a page (`make check` reports them as errors)
+        self.category_slugs = assign_slugs(self.categories)
         # A reader's order: letter pages A–Z, 0–9, other, each by name; previous/next follow it.
         for terms in self.letters.values():
             terms.sort(key=lambda t: (t.name.casefold(), t.slug))
@@ -186,11 +188,11 @@ def term_page(model: SiteModel, term: Term) -> str:
         "name": term.name,
         "summary": term.summary,
         "nav": navigation(model, term),
-        "aliases": [{"name": alias, "id": alias_id(term, alias)} for alias in term.aliases],
+        "aliases": [{"name": alias, "id": anchor} for alias, anchor in alias_ids(term).items()],
         "senses": [
             {
                 "category": category_label(sense.category),
-                "category_slug": slug(sense.category),
+                "category_slug": model.category_slugs[sense.category],
                 "markdown": sense.markdown,
                 "links": [[link.start, link.end, link.target] for link in sense.links if link.target in model.by_slug],
                 "sources": [str(source) for source in sense.sources],
@@ -226,9 +228,9 @@ def letter_page(key: str, terms: list[Term], book: bool = False) -> str:
     return page
 
 
-def category_page(category: str, terms: list[Term]) -> str:
+def category_page(category: str, category_slug: str, terms: list[Term]) -> str:
     data = {
-        "slug": slug(category),
+        "slug": category_slug,
         "name": category_label(category),
         "terms": [{"name": t.name, "summary": t.summary} for t in terms],
     }
@@ -262,7 +264,7 @@ def book_pages(model: SiteModel, title: str) -> dict[str, str]:
         "index at the end lists every term and alias.\n"
     )
     chapters = [f"/{GENERATED}/about", *(f"/{letter_docname(k)}" for k in letter_keys(model)), f"/{GENERATED}/categories"]
-    categories = [f"/{category_docname(slug(c))}" for c in sorted(model.categories, key=str.casefold)]
+    categories = [f"/{category_docname(model.category_slugs[c])}" for c in sorted(model.categories, key=str.casefold)]
     return {
         # a title page: the chapters are in the navigation, not listed on it
         f"{GENERATED}/book.md": f"# {escape_inline(title)}\n\n```{{glossary-title-page}}\n```\n\n" + toctree(chapters, ":hidden:", ":maxdepth: 1"),
@@ -284,11 +286,11 @@ def landing_page(model: SiteModel) -> str:
         count = len(model.categories[category])
         cards.append(
             f":::{{grid-item-card}} {escape_inline(category_label(category))}\n"
-            f":link: /{category_docname(slug(category))}\n:link-type: doc\n\n"
+            f":link: /{category_docname(model.category_slugs[category])}\n:link-type: doc\n\n"
             f"{count} term{'s' if count != 1 else ''}\n:::\n"
         )
     letters = "\n".join(f"/{letter_docname(k)}" for k in letter_keys(model))
-    categories = "\n".join(f"/{category_docname(slug(c))}" for c in sorted(model.categories, key=str.casefold))
+    categories = "\n".join(f"/{category_docname(model.category_slugs[c])}" for c in sorted(model.categories, key=str.casefold))
     return (
         f"{counts(model)}\n\n"
         f"```{{rst-class}} glossary-az\n```\n\n{bar}\n\n"
@@ -308,7 +310,9 @@ def site_pages(glossary: Glossary, book_title: str | None = None, bibliography: 
     book = book_title is not None
     pages = {f"{term_docname(term.slug)}{TERM_PAGE_SUFFIX}": term_page(model, term) for term in model.terms}
     pages.update({f"{letter_docname(key)}.md": letter_page(key, terms, book) for key, terms in model.letters.items()})
-    pages.update({f"{category_docname(slug(c))}.md": category_page(c, terms) for c, terms in model.categories.items()})
+    pages.update(
+        {f"{category_docname(model.category_slugs[c])}.md": category_page(c, model.category_slugs[c], terms) for c, terms in model.categories.items()}
+    )
     pages[f"{GENERATED}/landing.md"] = landing_page(model)
     if book:
         pages.update(book_pages(model, book_title))

@@ -284,7 +284,8 @@ def _depth(element, tags=("ul", "ol", "blockquote")) -> int:
 
 
 def _definitions(page) -> list:
-    return page.xpath('//*[local-name()="dl"][contains(@class, "glossary")]/*[local-name()="dd"]')
+    """The term's section (its heading is the term; the definition follows it)."""
+    return page.xpath('//*[local-name()="section"][starts-with(@id, "term-")]')
 
 
 def test_html_pages_never_repeat_an_id(html_out):

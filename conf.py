@@ -50,10 +50,10 @@ if tags.has("book"):  # noqa: F821  (Sphinx puts `tags` into conf.py's namespace
     root_doc = "book"
     glossary_book = True
     pygments_style = "sphinx"  # code in colour (the ePub theme's default is none)
-    # the site's hand-written pages are not in the book
-    include_patterns = ["book.md", f"{GENERATED}/**", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"]
+    # the site's hand-written pages are not in the book; its front matter is in _generated
+    include_patterns = ["book.md", f"{GENERATED}/*.md", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"]
 else:
-    exclude_patterns += ["book.md"]
+    exclude_patterns += ["book.md", f"{GENERATED}/**"]  # the site has no page in _generated, only includes
 
 # --- ePub (identifier, cover, title page: glossweave.site.ebook) --------------
 epub_description = (

@@ -28,7 +28,7 @@ def payload(path):
 def test_first_emit_writes_every_page(tmp_path):
     result = emit_site(corpus(), tmp_path)
     rel = sorted(p.relative_to(tmp_path).as_posix() for p in result.written)
-    assert "terms/gpu.term.json" in rel and "letters/g.md" in rel and "categories/hardware.md" in rel and "landing.md" in rel
+    assert "terms/gpu.term.json" in rel and "letters/g.md" in rel and "categories/hardware.md" in rel and "_generated/landing.md" in rel
     assert payload(tmp_path / "terms/gpu.term.json")["mentioned_in"] == ["llm"]
     assert payload(tmp_path / "terms/llm.term.json")["related"] == ["gpu"]
 

@@ -6,7 +6,7 @@ import json
 
 from glossweave.core.citations import BibEntry, Bibliography
 from glossweave.site.emit import site_pages
-from handmade import glossweave, sense, term
+from handmade import glossary, sense, term
 
 
 def small():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from handmade import glossweave, sense, term
+from handmade import glossary, sense, term
 
 from glossweave.site.emit import emit_site, letter_key
 

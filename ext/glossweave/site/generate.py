@@ -4,7 +4,8 @@ The pipeline caches its per-dump work under `glossary_cache_dir`, keyed by the
 dump's bytes, so only changed dumps are re-parsed.  The emitter then rewrites
 only pages whose text changed, which is what keeps Sphinx's incremental build
 small.  When nothing the pages are made from changed since the last emit (the
-dumps, the .bib files, the settings, this package's code), both are skipped:
+dumps, the .bib files, the overrides file, the settings, this package's code and
+data), both are skipped:
 merging, linking and comparing every page took 3 s of a no-op rebuild at
 4,000 entries.  The term summaries stay with the build (not in the pickled
 environment) for the preview post-transform, and are kept with the pages for
@@ -24,7 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 import glossweave
-from glossweave.core.model import Glossary
+from glossweave.core.model import Glossary, Severity
 from glossweave.core.pipeline import build_glossary, dump_files
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
@@ -65,7 +66,9 @@ def inputs_key(app: Sphinx) -> str:
     settings = json.dumps(asdict(config), sort_keys=True, default=lambda v: sorted(v) if isinstance(v, frozenset) else str(v))
     bibfiles = [Path(app.confdir) / name for name in app.config.bibtex_bibfiles] if "sphinxcontrib.bibtex" in app.extensions else []
     digest = hashlib.sha256(settings.encode())
-    for path in [*dump_files(config.corpus), *bibfiles, *sorted(Path(glossweave.__file__).parent.rglob("*.py"))]:
+    package = Path(glossweave.__file__).parent
+    overrides = [config.overrides] if config.overrides else []
+    for path in [*dump_files(config.corpus), *bibfiles, *overrides, *sorted(package.rglob("*.py")), *sorted(package.rglob("data/*.toml"))]:
         digest.update(f"\0{path}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -83,7 +86,11 @@ def _generate(app: Sphinx) -> None:
         _STATE[app.env] = SiteState(last["summaries"])
         logger.info("glossary: nothing changed since the last build; %d generated pages kept", last["pages"])
         return
-    result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
+    result = build_glossary(config.corpus, config.link_rules, config.cache_dir, overrides=config.overrides)
+    for diagnostic in result.report.diagnostics:
+        if diagnostic.code.startswith("override") and diagnostic.severity >= Severity.WARNING:
+            where = (str(config.overrides), diagnostic.source.line) if diagnostic.source else None
+            logger.warning("%s [%s]", diagnostic.message, diagnostic.code, location=where, type="glossary", subtype=diagnostic.code)
     book_title = config.site_name if config.book else None
     emitted = emit_site(result, out_dir, book_title, load_bibliography(app))
     _STATE[app.env] = SiteState(summaries(result))

@@ -107,7 +107,13 @@ class TermPage:
             definition += holder
         item = nodes.definition_list_item("", *terms, definition)
         result: list[nodes.Node] = [nodes.definition_list("", item, classes=["glossary", "glossary-entry"])]
-        for title, slugs in (("Related terms", data["related"]), ("Mentioned in", data["mentioned_in"])):
+        if data.get("keywords"):
+            # Plain text on the page, so the site's search finds the term by its keywords.
+            para = nodes.paragraph(classes=["glossary-keywords"])
+            para += nodes.strong("", "Keywords: ")
+            para += nodes.Text(", ".join(data["keywords"]))
+            result.append(para)
+        for title, slugs in (("Related terms", data["related"]), ("See also", data.get("see_also", [])), ("Mentioned in", data["mentioned_in"])):
             if slugs:
                 para = nodes.paragraph(classes=["glossary-" + title.lower().replace(" ", "-")])
                 para += nodes.strong("", title + ": ")
@@ -144,7 +150,15 @@ class TermPage:
         body = render_markdown(sense["markdown"], links + cited, make_ref, self.env.docname)
         sources = nodes.paragraph(classes=["glossary-sources"])
         sources += nodes.Text("Source: " + ", ".join(sense["sources"]))
-        return [badge, *body, sources]
+        result = [badge, *body, sources]
+        if sense.get("others"):
+            # Rewrites of the same meaning: shown after the primary one, never numbered as senses.
+            others = nodes.container(classes=["glossary-other-definitions"])
+            others += nodes.rubric("", "Other definitions")
+            for other in sense["others"]:
+                others += nodes.container("", *self.sense(other), classes=["glossary-other-definition"])
+            result.append(others)
+        return result
 
 
 class TermPageParser(RSTParser):

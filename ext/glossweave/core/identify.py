@@ -93,10 +93,15 @@ def _singular(word: str) -> str:
     return word
 
 
+#: Punctuation that tells names apart (`C++` is not `C`, `F#` is not `F`).
+_SPELLED_PUNCTUATION = str.maketrans({"+": " plus ", "#": " sharp "})
+
+
 @functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Names compare equal up to case, spaces, hyphens, punctuation, a leading article and plurals."""
-    words = _WORD.findall(_ARTICLE.sub("", spell_symbols(text).strip()).casefold())
+    spelled = spell_symbols(_ARTICLE.sub("", text.strip())).translate(_SPELLED_PUNCTUATION)
+    words = _WORD.findall(spelled.casefold())
     return "".join(_singular(word) for word in words)
 
 

@@ -23,8 +23,6 @@ from glossweave.core.model import Decision, Diagnostic, Glossary, NameSource, Ro
 
 #: Locations shown on a grouped line before "…".
 SHOWN_LOCATIONS = 3
-#: Examples shown on a line that sums up many info notes of one kind.
-SHOWN_EXAMPLES = 3
 
 
 def _where(source: Source | None) -> str:
@@ -55,24 +53,13 @@ def _group_line(diagnostic: Diagnostic, sources: list[Source | None]) -> str:
 
 
 def diagnostic_lines(glossary: Glossary, full: bool = False) -> list[str]:
-    """Errors and warnings one line per distinct message; info notes one line per kind unless `full`."""
+    """One line per distinct message, at its first `file:line` with a count; every occurrence if `full`."""
     diagnostics = glossary.report.diagnostics
     counts = Counter(d.severity for d in diagnostics)
     lines = [f"Diagnostics: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info"]
-    groups = grouped(diagnostics)
-    lines += [_group_line(d, sources) for d, sources in groups if full or d.severity > Severity.INFO]
-    if not full:
-        by_code: dict[str, list[tuple[Diagnostic, list[Source | None]]]] = defaultdict(list)
-        for diagnostic, sources in groups:
-            if diagnostic.severity is Severity.INFO:
-                by_code[diagnostic.code].append((diagnostic, sources))
-        for code, items in by_code.items():
-            total = sum(len(sources) for _, sources in items)
-            items.sort(key=lambda item: -len(item[1]))
-            examples = "; ".join(f"{d.message} ×{len(s)}" for d, s in items[:SHOWN_EXAMPLES])
-            more = "; …" if len(items) > SHOWN_EXAMPLES else ""
-            lines.append(f"  info [{code}]: {total} notes, {len(items)} distinct: {examples}{more} (--full lists each)")
-    return lines
+    if full:
+        return lines + [f"  {d}" for d in sorted(diagnostics, key=_sort_key)]
+    return lines + [_group_line(d, sources) for d, sources in grouped(diagnostics)]
 
 
 # --- identity ---------------------------------------------------------------------------------

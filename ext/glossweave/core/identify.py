@@ -105,6 +105,11 @@ def name_key(text: str) -> str:
     return "".join(_singular(word) for word in words)
 
 
+def spelling(text: str) -> str:
+    """A name as written, up to case and spacing: variants of one name differ here, not in `name_key`."""
+    return " ".join(text.casefold().split())
+
+
 def words_of(text: str) -> list[str]:
     """Case-folded content words, singular, stop words left out."""
     return [_singular(word) for word in _WORD.findall(spell_symbols(text).casefold()) if word not in _STOPWORDS]
@@ -333,8 +338,9 @@ def body_aliases(name: str, first_block: Block, header: Header) -> list[tuple[st
 
 
 def _gives_name(name: str, inner: str) -> bool:
-    """Is `(inner)` after the bold name another name of it: an acronym, or the acronym's expansion?"""
-    if "$" in inner or len(inner.split()) > 8:
+    """Is `(inner)` after the bold name another name of it: an acronym, or the acronym's expansion?
+    Either way it starts with the name's letter; `(2016)` and `(in PyTorch)` do not."""
+    if "$" in inner or len(inner.split()) > 8 or inner[:1].casefold() != name[:1].casefold():
         return False
     if abbreviates(inner, name) or abbreviates(name, inner):
         return True
@@ -396,15 +402,15 @@ class _Names:
         main, halves = split_halves(name)
         self.name, self.main, self.halves = name, main, halves
         self.name_keys = {name_key(name), name_key(main)}
-        self.taken = {name_key(name)}  # the `X` of `X (Y)` is still to be added, as an alias
+        self.taken = {name_key(name), spelling(name)}  # the `X` of `X (Y)` is still to be added, as an alias
         self.decisions: list[Decision] = []
 
     def add(self, text: str, role: Role, reason: Reason, detail: str = "") -> None:
-        key = name_key(text)
-        if role is Role.ALIAS or role is Role.KEYWORD:
-            if not key or key in self.taken:
-                return
-            self.taken.add(key)
+        """Record `text` unless it repeats a name (a variant repeats one only when spelt the same)."""
+        key = spelling(text) if reason is Reason.VARIANT else name_key(text)
+        if not key or key in self.taken or spelling(text) in self.taken:
+            return
+        self.taken |= {key, spelling(text)}
         self.decisions.append(Decision(text, role, reason, detail))
 
 
@@ -437,10 +443,8 @@ def identify_entry(entry: Entry, context: IdentifyContext) -> Identity:
         role, reason = _classify(part, index, names)
         if role is Role.NAME:
             names.decisions.append(Decision(part, role, reason))
-        elif role is Role.ALIAS:
-            names.add(_display_alias(part, reason, text, casing), role, reason)
         else:
-            names.add(part, role, reason)
+            names.add(_display_alias(part, reason, text, casing) if role is Role.ALIAS else part, role, reason)
     return Identity(name, source, names.decisions, category)
 
 
@@ -466,7 +470,7 @@ def _split_title(parts: list[str], name_keys: set[str]) -> set[int]:
 def _classify(part: str, index: int, names: _Names) -> tuple[Role, Reason]:
     key = name_key(part)
     if key in names.name_keys:
-        same = " ".join(part.split()).casefold() in (names.name.casefold(), names.main.casefold())
+        same = spelling(part) in (spelling(names.name), spelling(names.main))
         return (Role.NAME, Reason.SAME_NAME) if same else (Role.ALIAS, Reason.VARIANT)
     if key in names.taken:
         return Role.ALIAS, Reason.VARIANT

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from glossweave.core.categories import UNCATEGORIZED, CategoryFiling
-from glossweave.core.identify import QUALIFIERS, find_phrase, name_key, qualifies, spell_symbols, split_halves
+from glossweave.core.identify import QUALIFIERS, find_phrase, name_key, qualifies, spell_symbols, spelling, split_halves
 from glossweave.core.model import (
     Decision,
     Definition,
@@ -217,31 +217,39 @@ def _choose_name(group: list[Entry]) -> Entry:
 
 def _names_of(group: list[Entry], name: str, identity: TermIdentity) -> tuple[list[str], list[str]]:
     """The term's aliases and keywords: every entry's, each once, none equal to the name; decisions kept."""
-    taken = {name_key(name)}
+    taken = {name_key(name), spelling(name)}
     aliases: list[str] = []
     keywords: list[str] = []
     seen_decisions: set[tuple[Role, str]] = set()
     for entry in sorted(group, key=lambda e: e.source):
         decisions = list(entry.identity.decisions)
         main, halves = split_halves(entry.identity.name)
-        if name_key(entry.identity.name) not in taken and (not halves or qualified(entry.identity.name)):
+        if spelling(entry.identity.name) not in taken and (not halves or qualified(entry.identity.name)):
             # The halves of a merged `X (Y)` name are its entry's aliases already.
-            decisions.insert(0, Decision(main, Role.ALIAS, Reason.MERGED_NAME, str(entry.source)))
+            reason = Reason.VARIANT if name_key(main) in taken else Reason.MERGED_NAME
+            decisions.insert(0, Decision(main, Role.ALIAS, reason, str(entry.source)))
         for decision in decisions:
-            key = name_key(decision.text) if decision.role is not Role.CATEGORY else decision.text.casefold()
+            key = _dedupe_key(decision)
             if (decision.role, key) in seen_decisions:
                 continue
             seen_decisions.add((decision.role, key))
             identity.decisions.append(decision)
-            if decision.role is Role.ALIAS and key not in taken:
-                taken.add(key)
+            if decision.role is Role.ALIAS and key not in taken and spelling(decision.text) not in taken:
+                taken |= {key, spelling(decision.text)}
                 aliases.append(decision.text)
     for decision in identity.decisions:
-        key = name_key(decision.text)
-        if decision.role is Role.KEYWORD and key not in taken:
-            taken.add(key)
+        key = _dedupe_key(decision)
+        if decision.role is Role.KEYWORD and key not in taken and name_key(decision.text) not in taken:
+            taken |= {key, spelling(decision.text)}
             keywords.append(decision.text)
     return aliases, keywords
+
+
+def _dedupe_key(decision: Decision) -> str:
+    """Decisions repeat when their text does: variants of a name by spelling, other names by `name_key`."""
+    if decision.role is Role.CATEGORY or decision.reason is Reason.VARIANT:
+        return spelling(decision.text)
+    return name_key(decision.text)
 
 
 def content_words(markdown: str, exclude: Iterable[str] = ()) -> set[str]:
@@ -284,10 +292,11 @@ def _settle_aliases(terms: list[Term], report: Report) -> None:
     names = {name_key(term.name): term for term in terms}
     claimants: dict[str, list[Term]] = defaultdict(list)
     for term in terms:
-        for alias in term.aliases:
-            claimants[name_key(alias)].append(term)
+        for key in dict.fromkeys(name_key(alias) for alias in term.aliases):
+            claimants[key].append(term)
     for key, owners in claimants.items():
         named = names.get(key)
+        owners = [term for term in owners if term is not named]  # a variant of a term's own name is its own
         if named is not None:
             for term in owners:
                 alias = _demote(term, key, f"the name of {named.name!r}")

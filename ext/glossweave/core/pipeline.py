@@ -240,7 +240,8 @@ def link_names(terms: list[Term], overrides: Overrides | None = None) -> tuple[l
     """Names that may link → slug, and the names kept from linking, with why.
 
     Only names link: a term's name and its true aliases (so an acronym's
-    expansion links to the acronym's term), never its keywords.  Two kinds of
+    expansion links to the acronym's term), and the singular of a plural name,
+    never its keywords.  Two kinds of
     name are still held back: one whose words are all among the term's own
     name (`Context Length` for `Long Context Length`) names a broader class
     than the term, and the overrides file can stop any phrase.
@@ -250,6 +251,7 @@ def link_names(terms: list[Term], overrides: Overrides | None = None) -> tuple[l
     kept_back: list[str] = []
     for term in terms:
         names = dict.fromkeys([term.name, spell_symbols(term.name), *term.aliases])
+        names.update(dict.fromkeys(singular for name in list(names) if (singular := _singular_form(name))))
         own = set(words_of(split_halves(term.name)[0]))
         for name in names:
             folded = " ".join(name.casefold().split())
@@ -262,6 +264,14 @@ def link_names(terms: list[Term], overrides: Overrides | None = None) -> tuple[l
             else:
                 pairs.append((name, term.slug))
     return pairs, kept_back
+
+
+def _singular_form(name: str) -> str | None:
+    """`Latent Diffusion Models` → `Latent Diffusion Model`: the linker adds plurals to a name, not singulars."""
+    last = name.rsplit(" ", 1)[-1]
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and last[-2].isalpha():
+        return name[:-1]
+    return None
 
 
 def link_terms(

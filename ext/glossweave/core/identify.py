@@ -85,9 +85,12 @@ def spell_symbols(name: str) -> str:
     return "".join(out)
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A lower-case word without its plural ending: `networks`, `searches`, `classes`, `LNNs`, `policies`."""
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return word[:-2]
     if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -102,7 +105,7 @@ def name_key(text: str) -> str:
     """Names compare equal up to case, spaces, hyphens, punctuation, a leading article and plurals."""
     spelled = spell_symbols(_ARTICLE.sub("", text.strip())).translate(_SPELLED_PUNCTUATION)
     words = _WORD.findall(spelled.casefold())
-    return "".join(_singular(word) for word in words)
+    return "".join(singular(word) for word in words)
 
 
 def spelling(text: str) -> str:
@@ -112,7 +115,7 @@ def spelling(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """Case-folded content words, singular, stop words left out."""
-    return [_singular(word) for word in _WORD.findall(spell_symbols(text).casefold()) if word not in _STOPWORDS]
+    return [singular(word) for word in _WORD.findall(spell_symbols(text).casefold()) if word not in _STOPWORDS]
 
 
 def split_halves(name: str) -> tuple[str, list[str]]:
@@ -306,7 +309,7 @@ def _in_word(text: str, index: int) -> bool:
 
 # --- names the body gives -----------------------------------------------------------
 
-_CUE = re.compile(r"\b(also called|also known as|also termed|a\.k\.a\.|or simply|abbreviated as|abbreviated|short for)\s+", re.I)
+_CUE = re.compile(r"\b(also called|also known as|also termed|a\.k\.a\.|or simply|abbreviated as|abbreviated|short for|stands for)\s+", re.I)
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)\s*")
 _ENDS_NAME_LIST = re.compile(r"[,;.]\s|\s(?:is|are|was|were|refers|describes)\s")
 
@@ -324,7 +327,7 @@ def body_aliases(name: str, first_block: Block, header: Header) -> list[tuple[st
                 found.append((inner, Reason.BODY_PARENTHESIS))
     forms = [name, split_halves(name)[0], header.term]
     for cue in _CUE.finditer(text):
-        before = text[: cue.start()].rstrip(" ,(").replace("**", "").rstrip()
+        before = re.sub(r"\s+(?:is|was)$", "", text[: cue.start()].rstrip(" ,(").replace("**", "").rstrip())
         if not any(before.casefold().endswith(form.casefold()) for form in forms if form):
             continue
         rest = text[cue.end() :]

@@ -3,10 +3,11 @@
 **Which entries are one concept.**  Entries merge when their names are the
 same up to case, hyphens, spacing and plurals (`name_key`); when one is named
 `X` and the other `X (Y)` (unless two different `X (…)` claim the same `X`);
-or when one's alias is the other's name.  An alias of several words is
-evidence enough; an acronym is not (`LDA` names two methods), so an acronym
-alias merges only when the entry it names mentions the other's name.  The
-overrides file then merges and splits by hand.
+or when one's alias of several words is the other's name.  An acronym alias
+is no evidence (`LDA` names two methods): an entry named by an acronym joins
+the entry named by its expansion only when it gives that expansion itself
+(`**LDA** (Latent Dirichlet Allocation)`, or in its header), which makes the
+expansion its alias.  The overrides file then merges and splits by hand.
 
 **Copies, rewrites and senses.**  Copies of one text (the scraper re-flowed
 some: compared with white space collapsed) collapse into one `Definition`
@@ -33,7 +34,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from glossweave.core.categories import UNCATEGORIZED, CategoryFiling
-from glossweave.core.identify import QUALIFIERS, find_phrase, name_key, qualifies, spell_symbols, spelling, split_halves
+from glossweave.core.identify import QUALIFIERS, name_key, qualifies, singular, spell_symbols, spelling, split_halves
 from glossweave.core.model import (
     Decision,
     Definition,
@@ -116,21 +117,13 @@ def group_concepts(entries: list[Entry]) -> tuple[list[list[Entry]], dict[int, l
         for alias in entry.identity.names(Role.ALIAS):
             key = name_key(alias)
             other = by_name.get(key, by_main.get(key))
-            if other is None or groups.find(other) == groups.find(index):
-                continue
-            if " " in alias.strip() or _mentions(entries[other], entry.identity.name):
+            if other is not None and " " in alias.strip() and groups.find(other) != groups.find(index):
                 groups.union(other, index, f"its alias {alias!r} is the name of {entries[other].identity.name!r}")
     members: dict[int, list[Entry]] = defaultdict(list)
     for index, entry in enumerate(entries):
         members[groups.find(index)].append(entry)
     reasons = {id(entries[index]): why for index, why in groups.why.items()}
     return list(members.values()), reasons
-
-
-def _mentions(entry: Entry, name: str) -> bool:
-    """Does `entry`'s text write `name` (or its part before a parenthesis)?"""
-    main = split_halves(name)[0]
-    return find_phrase(main, entry.markdown) is not None
 
 
 # --- one concept → one term ----------------------------------------------------------------------
@@ -360,7 +353,7 @@ def stem_words(name: str) -> tuple[str, ...]:
     words joined, stop words and qualifiers left out, plurals made singular."""
     main = split_halves(name)[0]
     words = ("".join(ch for ch in token if ch.isalnum()) for token in spell_symbols(main).casefold().split())
-    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words if w and w not in _STOPWORDS | QUALIFIERS)
+    return tuple(singular(w) for w in words if w and w not in _STOPWORDS | QUALIFIERS)
 
 
 def near_duplicates(names: list[str]) -> list[tuple[int, int, str]]:

@@ -6,9 +6,10 @@
 
 `check` takes `--terms` (every term's identity decisions), `--links` (every
 link made), `--full` (every note, ungrouped) and `--json` (all of it, for
-tools).  `--overrides` names the maintainers' overrides file; by default
-`docs/overrides.toml` when it exists.  It uses the core alone, never Sphinx,
-so it runs in a second.
+tools).  `--overrides` names the maintainers' overrides file; by default the
+`overrides.toml` beside the corpus folder (`docs/overrides.toml` for
+`docs/corpus`), when it exists.  It uses the core alone, never Sphinx, so it
+runs in a second.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from glossweave.export.skos import write_skos
 from glossweave.export.tbx import write_tbx
 
 
-#: The overrides file `check` and `export` read when `--overrides` is not given and it exists.
-DEFAULT_OVERRIDES = Path("docs/overrides.toml")
+#: The overrides file read when `--overrides` is not given: this name, beside the corpus folder.
+OVERRIDES_NAME = "overrides.toml"
 #: Dumps listed one per line in the accounting; more are summed up on one line.
 LISTED_DUMPS = 10
 
@@ -50,8 +51,9 @@ def accounting_lines(glossary: Glossary) -> list[str]:
         f" (rewrites of a sense); {sum(len(t.aliases) for t in glossary.terms)} aliases,"
         f" {sum(len(t.keywords) for t in glossary.terms)} keywords"
     )
-    lines.append(f"Entries rejected: {len(report.rejected)}")
-    lines += [f"  {rejection.source}: {rejection.reason}: {rejection.text[:80]!r}" for rejection in report.rejected]
+    if report.rejected:
+        lines.append(f"Entries rejected: {len(report.rejected)}")
+        lines += [f"  {rejection.source}: {rejection.reason}: {rejection.text[:80]!r}" for rejection in report.rejected]
     verdict = "balances" if glossary.balances() else "DOES NOT BALANCE"
     lines.append(
         f"Accounting: {report.total_read} read = {glossary.published_definitions} published definitions"
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
         "--bib", type=Path, default=DEFAULT_BIB, help="BibTeX file that corpus citations must match (check only)"
     )
     parser.add_argument(
-        "--overrides", type=Path, default=None, help=f"identity overrides file (TOML); default {DEFAULT_OVERRIDES} if it exists"
+        "--overrides", type=Path, default=None, help=f"identity overrides file (TOML); default: {OVERRIDES_NAME} beside the corpus folder"
     )
     parser.add_argument("--json", action="store_true", help="check: everything as JSON, for tools")
     parser.add_argument("--terms", action="store_true", help="check: every term's identity decisions")
@@ -121,7 +123,8 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"corpus folder not found: {args.corpus}")
-    overrides = args.overrides if args.overrides is not None else (DEFAULT_OVERRIDES if DEFAULT_OVERRIDES.is_file() else None)
+    beside = args.corpus.parent / OVERRIDES_NAME
+    overrides = args.overrides if args.overrides is not None else (beside if beside.is_file() else None)
     if overrides is not None and not overrides.is_file():
         parser.error(f"overrides file not found: {overrides}")
     glossary = build_glossary(args.corpus, overrides=overrides)

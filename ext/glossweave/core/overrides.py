@@ -159,17 +159,17 @@ class Overrides:
 
     def apply_to_terms(self, terms: list[Term], filing: CategoryFiling, report: Report) -> None:
         """`[[rename]]`, `[[aliases]]` and `[[set_category]]` rules, each on the one term it names."""
-        index: dict[str, list[Term]] = defaultdict(list)
-        for term in terms:
-            for key in term_keys(term):
-                index[key].append(term)
         for kind, apply in (("rename", _rename), ("aliases", _edit_aliases), ("set_category", _set_category(filing))):
+            index: dict[str, list[Term]] = defaultdict(list)  # again for each kind: a rename changes the keys
+            for term in terms:
+                for key in term_keys(term):
+                    index[key].append(term)
             for rule in self.of(kind):
                 text = rule.text("term")
                 keys = [text] if _SOURCE.match(text) else [name_key(text), text]
                 found = list({id(term): term for key in keys for term in index.get(key, [])}.values())
                 if len(found) > 1:
-                    names = ", ".join(repr(term.name) for term in found)
+                    names = ", ".join(sorted(repr(term.name) for term in found))
                     report.add(Severity.ERROR, "override-ambiguous", f"[[{kind}]] {text!r} matches {len(found)} terms: {names}", rule.source)
                 elif found:
                     apply(found[0], rule)

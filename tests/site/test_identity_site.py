@@ -1,0 +1,63 @@
+"""What identity looks like on the site: names in objects.inv, keywords searchable, rewrites and near-duplicates shown."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sphobjinv
+
+from glossweave.site.emit import GENERATED
+
+ROOTS = Path(__file__).parents[1] / "roots"
+DUMP = (
+    "gpu rental,cloud,deep learning,compute\n"
+    "**GPU Rental** is hiring accelerators by the hour from a provider.\n"
+    "gpu rental, hardware\n"
+    "**GPU Rental** lets a team pay for accelerator time instead of buying cards.\n"
+    "gpu rental for startups, hardware\n"
+    "**GPU Rental for Startups** trades commitment for price.\n"
+)
+OVERRIDES = '[[aliases]]\nterm = "GPU Rental"\nadd = ["accelerator leasing"]\n'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path_factory.mktemp("identity") / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+    (src / "corpus" / "001_identity.txt").write_text(DUMP, encoding="utf-8")
+    (src / "overrides.toml").write_text(OVERRIDES, encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"glossary_overrides": "overrides.toml"})
+    try:
+        app.build()
+        assert app.warning.getvalue() == ""
+    finally:
+        app.cleanup()
+    return Path(app.outdir)
+
+
+def test_objects_inv_holds_names_and_true_aliases_never_keywords(site):
+    names = {obj.name for obj in sphobjinv.Inventory(str(site / "objects.inv")).objects if obj.role == "term"}
+    assert {"GPU Rental", "accelerator leasing", "GPU Rental for Startups"} <= names
+    assert names.isdisjoint({"cloud", "deep learning", "compute"})
+
+
+def test_the_term_page_shows_keywords_other_definitions_and_see_also(site):
+    html = (site / GENERATED / "terms" / "gpu-rental.html").read_text()
+    assert "Keywords: </strong>cloud, deep learning, compute" in html
+    assert "Other definitions" in html and html.count('class="glossary-other-definition ') == 1
+    assert "See also" in html and 'href="gpu-rental-for-startups.html#term-gpu-rental-for-startups"' in html
+
+
+def test_search_finds_a_term_by_its_keyword(site):
+    index = (site / "searchindex.js").read_text()
+    assert '"cloud"' in index
+
+
+def test_the_landing_page_groups_categories_into_domains(site):
+    html = (site / "index.html").read_text()
+    assert "Hardware &amp; systems" in html
+    assert f'href="{GENERATED}/categories/hardware.html"' in html

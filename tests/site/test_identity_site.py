@@ -61,3 +61,27 @@ def test_the_landing_page_groups_categories_into_domains(site):
     html = (site / "index.html").read_text()
     assert "Hardware &amp; systems" in html
     assert f'href="{GENERATED}/categories/hardware.html"' in html
+
+
+def test_a_broken_overrides_file_is_a_build_warning_at_its_line(tmp_path):
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+    (src / "overrides.toml").write_text('[[rename]]\nterm = "GPU"\nname = "Graphics Processor"\nmood = "bold"\n', encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"glossary_overrides": "overrides.toml"})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert "overrides.toml:4: WARNING: [[rename]] unknown key 'mood'; allowed: term, name [glossary.override-invalid]" in app.warning.getvalue()
+
+
+def test_a_missing_overrides_file_is_a_configuration_error(tmp_path):
+    from sphinx.errors import ConfigError
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+    with pytest.raises(ConfigError, match="glossary_overrides: .*missing.toml is not a file"):
+        SphinxTestApp("html", srcdir=src, confoverrides={"glossary_overrides": "missing.toml"})

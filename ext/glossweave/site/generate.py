@@ -89,8 +89,8 @@ def _generate(app: Sphinx) -> None:
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir, overrides=config.overrides)
     for diagnostic in result.report.diagnostics:
         if diagnostic.code.startswith("override") and diagnostic.severity >= Severity.WARNING:
-            where = (str(config.overrides), diagnostic.source.line) if diagnostic.source else None
-            logger.warning("%s [%s]", diagnostic.message, diagnostic.code, location=where, type="glossary", subtype=diagnostic.code)
+            where = f"{config.overrides}:{diagnostic.source.line}" if diagnostic.source else str(config.overrides)
+            logger.warning("%s", diagnostic.message, location=where, type="glossary", subtype=diagnostic.code)
     book_title = config.site_name if config.book else None
     emitted = emit_site(result, out_dir, book_title, load_bibliography(app))
     _STATE[app.env] = SiteState(summaries(result))

@@ -14,6 +14,7 @@ of distinct categories, however many there are.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable
@@ -101,8 +102,9 @@ class CategoryFiling:
 
     def __init__(self, scheme: CategoryScheme, learned: Iterable[str]) -> None:
         self.scheme = scheme
-        self._filed: dict[str, tuple[str, str]] = {}
-        self._domains: dict[str, tuple[str, str]] = {}
+        # Remembered per distinct category: the same few categories are asked about for every entry.
+        self._filed = functools.cache(self._file)
+        self.domain = functools.cache(self._domain)
         self.known = {self.file(category)[0] for category in learned} | {self.file(c)[0] for c in scheme.listed()}
 
     def is_category(self, text: str) -> bool:
@@ -110,11 +112,7 @@ class CategoryFiling:
 
     def file(self, text: str) -> tuple[str, str]:
         """(the category `text` is filed under, why; "" when it is filed as written)."""
-        key = normalize_category(text)
-        found = self._filed.get(key)
-        if found is None:
-            found = self._filed[key] = self._file(key)
-        return found
+        return self._filed(normalize_category(text))
 
     def _file(self, key: str) -> tuple[str, str]:
         if key in self.scheme.groups:
@@ -127,14 +125,8 @@ class CategoryFiling:
             return self.scheme.groups.get(base, base), f"qualifier {dropped} dropped"
         return key, ""
 
-    def domain(self, category: str) -> tuple[str, str]:
-        """(the domain of a filed category, why)."""
-        found = self._domains.get(category)
-        if found is None:
-            found = self._domains[category] = self._domain(category)
-        return found
-
     def _domain(self, category: str) -> tuple[str, str]:
+        """(the domain of a filed category, why); `domain` is this, remembered."""
         if category in self.scheme.assigned:
             return self.scheme.assigned[category], "set by the overrides file"
         for domain in self.scheme.domains:

@@ -256,10 +256,7 @@ def landing_page(model: SiteModel) -> str:
             f"- [{escape_inline(category_label(c))}](/{GENERATED}/categories/{slug(c)}.md) ({len(model.categories[c])})\n"
             for c in categories
         )
-        cards.append(
-            f":::{{grid-item-card}} {escape_inline(domain)}\n"
-            f":class-footer: glossary-domain-count\n\n{links}\n+++\n{count} term{'s' if count != 1 else ''}\n:::\n"
-        )
+        cards.append(f":::{{grid-item-card}} {escape_inline(domain)}\n\n{count} term{'s' if count != 1 else ''}:\n\n{links}:::\n")
     letters = "\n".join(f"/{GENERATED}/letters/{k}" for k in letter_keys(model))
     categories = "\n".join(f"/{GENERATED}/categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold))
     return (

@@ -155,10 +155,10 @@ def _structure_rank(entry: Entry) -> tuple[int, int, str, int]:
 
 
 def _definition_rank(definition: Definition, name: str) -> tuple:
-    """Lower is better: opens with the term's name in bold, has a category, more structure, longer."""
+    """Lower is better: opens with the term's name in bold, says more, has more structure, comes first."""
     entry = definition.entry
     names_it = entry.name_source is NameSource.BOLD and name_key(entry.display_name) == name_key(name)
-    return (not names_it, not entry.identity.category, -len(entry.blocks), -len(entry.markdown), definition.sources[0])
+    return (not names_it, -len(entry.markdown), -len(entry.blocks), definition.sources[0])
 
 
 def _build_term(group: list[Entry], reasons: dict[int, list[str]], filing: CategoryFiling, report: Report) -> Term:

@@ -1,13 +1,9 @@
 """Sphinx configuration of the glossary site (`make html` runs `sphinx-build -c . docs …`)."""
 
 import os
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).parent / "ext"))
-
-import glossweave  # noqa: E402
+import glossweave  # installed by `make setup` (editable), or `pip install glossweave`
 
 project = "AI & Semiconductor Glossary"
 author = "Glossary maintainers"
@@ -42,7 +38,7 @@ suppress_warnings = ["bibtex.duplicate_citation"]
 
 # --- sources ----------------------------------------------------------------
 root_doc = "index"
-exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md"]
+exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md", "upstream-patches.md"]  # the last is for upstream maintainers
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading only
 

@@ -26,10 +26,6 @@ def test_every_entry_of_the_corpus_is_accounted_for(corpus_glossary):
     report = corpus_glossary.report
     raw_headers = 0
     for path in sorted(CORPUS.glob("*.txt")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        # Count headers independently of the reader: a header is followed by its
-        # bold opening or a line that names the term (line dumps), or by a blank
-        # line and one body line (the scraped page).
         raw_headers += report.entries_read[path.name]
         assert report.entries_read[path.name] > 0, path.name
     assert raw_headers == report.total_read

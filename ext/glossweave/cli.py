@@ -1,8 +1,10 @@
 """Command-line tool for the people who maintain the corpus.
 
-    python -m glossweave check  docs/corpus    accounting, grouped diagnostics (file:line), identity review
-    python -m glossweave export docs/corpus    _build/export/glossary.json (and friends)
-    python -m glossweave stats  docs/corpus    counts only
+    glossweave check  CORPUS [--bib FILE]   accounting, grouped diagnostics (file:line), identity review
+    glossweave export CORPUS [--out DIR]    DIR/glossary.json (and friends)
+    glossweave stats  CORPUS                counts only
+
+(`python -m glossweave` is the same.)
 
 `check` takes `--terms` (every term's identity decisions), `--links` (every
 link made), `--full` (every note, ungrouped) and `--json` (all of it, for
@@ -19,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from glossweave.core.citations import DEFAULT_BIB, Bibliography, citation_diagnostics
+from glossweave.core.citations import Bibliography, citation_diagnostics
 from glossweave.core.model import Glossary
 from glossweave.core.pipeline import build_glossary
 from glossweave.core.review import diagnostic_lines, identity_lines, link_lines, review_data, term_lines
@@ -106,13 +108,11 @@ def command_export(glossary: Glossary, out_dir: Path, out) -> int:
 
 
 def main(argv: list[str] | None = None, out=sys.stdout) -> int:
-    parser = argparse.ArgumentParser(prog="python -m glossweave", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="glossweave", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["check", "export", "stats"])
-    parser.add_argument("corpus", type=Path, nargs="?", default=Path("docs/corpus"), help="folder of *.txt dumps")
-    parser.add_argument("--out", type=Path, default=Path("_build/export"), help="export folder")
-    parser.add_argument(
-        "--bib", type=Path, default=DEFAULT_BIB, help="BibTeX file that corpus citations must match (check only)"
-    )
+    parser.add_argument("corpus", type=Path, help="folder of *.txt dumps")
+    parser.add_argument("--out", type=Path, default=Path("_build/export"), help="export folder (default: %(default)s)")
+    parser.add_argument("--bib", type=Path, help="BibTeX file that corpus citations must match (check only)")
     parser.add_argument(
         "--overrides", type=Path, default=None, help=f"identity overrides file (TOML); default: {OVERRIDES_NAME} beside the corpus folder"
     )
@@ -123,13 +123,15 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         parser.error(f"corpus folder not found: {args.corpus}")
+    if args.bib is not None and not args.bib.is_file():
+        parser.error(f"BibTeX file not found: {args.bib}")
     beside = args.corpus.parent / OVERRIDES_NAME
     overrides = args.overrides if args.overrides is not None else (beside if beside.is_file() else None)
     if overrides is not None and not overrides.is_file():
         parser.error(f"overrides file not found: {overrides}")
     glossary = build_glossary(args.corpus, overrides=overrides)
     if args.command == "check":
-        if args.bib.is_file():
+        if args.bib is not None:
             glossary.report.diagnostics += citation_diagnostics(glossary, Bibliography.load(args.bib))
         return command_check(glossary, out, as_json=args.json, terms=args.terms, links=args.links, full=args.full)
     if args.command == "stats":

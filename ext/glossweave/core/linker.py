@@ -114,7 +114,7 @@ class LinkRules:
                 raise ValueError(f"link rule {name!r} must be True or False, got {getattr(self, name)!r}")
         if isinstance(self.min_length, bool) or not isinstance(self.min_length, int) or self.min_length < 1:
             raise ValueError(f"link rule 'min_length' must be a whole number >= 1, got {self.min_length!r}")
-        words = self.generic_words
+        words: object = self.generic_words  # any conf.py value until checked here
         # A bare string is iterable too, and would silently become a set of letters.
         if isinstance(words, str) or not isinstance(words, Iterable):
             raise ValueError(f"link rule 'generic_words' must be a list of words, got {words!r}")
@@ -248,6 +248,7 @@ class Linker:
 
     def _mentions(self, text: str, masked: str) -> list[tuple[int, int, str]]:
         """Whole-word mentions, longest first, then leftmost; returned in text order."""
+        assert self._automaton is not None, "link() returns early without names"
         candidates = []
         for last, (slug, length, capitals_only) in self._automaton.iter(masked):
             start, stem_end = last - length + 1, last + 1
@@ -344,6 +345,7 @@ def _inline_regions(markdown: str, opens_definition: bool) -> Iterator[tuple[int
         if token is None:
             position = found.start() + 1
             continue
+        end: int | None
         start, end, kind = token.start(), token.end(), token.lastgroup
         if kind == "ticks":
             closers = tick_runs.get(end - start, [])

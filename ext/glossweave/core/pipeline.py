@@ -1,12 +1,13 @@
 """The whole core pipeline in one call: read → normalize → identify → merge → link.
 
 Reading and normalizing are the expensive stages and depend only on one dump,
-so their result is cached per dump, keyed by the dump's bytes: an incremental
-build re-parses only dumps that changed.  Identifying, merging and linking
-always run over the whole corpus, since one new entry can change what any
-header part is (the category vocabulary is corpus-wide) and any term's senses,
-aliases or links.  The maintainer's overrides file is applied within them,
-after the heuristics.
+so their result is cached per dump, keyed by the dump's bytes and the core's
+own code and data (`glossweave.core.cachefiles`): an incremental build
+re-parses only dumps that changed.  An unreadable cache entry is parsed again,
+with an info diagnostic.  Identifying, merging and linking always run over the
+whole corpus, since one new entry can change what any header part is (the
+category vocabulary is corpus-wide) and any term's senses, aliases or links.
+The maintainer's overrides file is applied within them, after the heuristics.
 
 Normalizing dumps and linking terms are independent units of work, so on a
 large corpus they are spread over forked processes (`glossweave.core.workers`);
@@ -19,23 +20,27 @@ import hashlib
 import io
 import itertools
 import pickle
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from glossweave.core.cachefiles import tree_digest, write_atomically
 from glossweave.core.categories import CategoryFiling, CategoryScheme, normalize_category
 from glossweave.core.headers import learned_categories
 from glossweave.core.identify import identify_entries, spell_symbols, split_halves, words_of
 from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
-from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Role, Term
+from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Role, Severity, Term
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.overrides import Overrides, load_overrides
 from glossweave.core.reader import read_dump
 from glossweave.core.workers import available_cpus, collector_paused, fork_map
 
-#: Bump when a change to reading or normalizing must invalidate cached dumps.
-CACHE_VERSION = 5
+#: The code and data that reading and normalizing run: part of every cache key.
+CORE_DIR = Path(__file__).parent
+#: Diagnostic code of a cache entry that could not be read (the dump is parsed again).
+CACHE_UNREADABLE = "cache-unreadable"
 
 
 #: Below this many entries the pipeline runs in one process: forking costs more than it saves.
@@ -97,7 +102,7 @@ def _build(
         large = sum(len(dump.raws) for dump in dumps) >= PARALLEL_MIN_ENTRIES
         workers = available_cpus() if large else 1
     entries: list[Entry] = []
-    for result in normalize_dumps(dumps, cache_dir, workers):
+    for result in normalize_dumps(dumps, cache_dir, workers, report):
         entries += result.entries
         report.rejected += result.rejected
         report.diagnostics += result.diagnostics
@@ -146,20 +151,36 @@ def read_dumps(corpus_dir: Path, report: Report) -> list[_Dump]:
     return dumps
 
 
-def normalize_dumps(dumps: list[_Dump], cache_dir: Path | None, workers: int) -> list[_Normalized]:
+def normalize_dumps(dumps: list[_Dump], cache_dir: Path | None, workers: int, report: Report | None = None) -> list[_Normalized]:
     """Normalize every dump, in order: cached results are loaded here, the rest run in `workers` processes."""
-    salt = f"{CACHE_VERSION}\n"
+    salt = tree_digest(CORE_DIR)
     cached = {index: _cache_file(dump, salt, cache_dir) for index, dump in enumerate(dumps)}
     results: dict[int, _Normalized] = {}
     for index, path in cached.items():
         if path and path.exists():
-            with path.open("rb") as handle:
-                results[index] = pickle.load(handle)
+            loaded = _load_cached(path, report)
+            if loaded is not None:
+                results[index] = loaded
     todo = [index for index in range(len(dumps)) if index not in results]
     shared = (dumps, cached)
     for index, packed in zip(todo, fork_map(_normalize_dump, shared, todo, workers), strict=True):
         results[index] = _unpack(packed, dumps[index].raws)
     return [results[index] for index in range(len(dumps))]
+
+
+def _load_cached(path: Path, report: Report | None) -> _Normalized | None:
+    """The cached result in `path`, or None (noted in `report`) when it cannot be read: a miss, never a failed run."""
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+        if isinstance(loaded, _Normalized):
+            return loaded
+        problem = f"holds a {type(loaded).__name__}"
+    except Exception as error:  # truncated, garbage or from other code: unpickling can raise anything
+        problem = f"{type(error).__name__}: {error}"
+    if report is not None:
+        report.add(Severity.INFO, CACHE_UNREADABLE, f"cache entry {path} unreadable ({problem}); the dump is parsed again")
+    return None
 
 
 def _cache_file(dump: _Dump, salt: str, cache_dir: Path | None) -> Path | None:
@@ -176,11 +197,11 @@ def _normalize_dump(shared: tuple[list[_Dump], dict[int, Path | None]], index: i
     dump, target = dumps[index], cached[index]
     result = normalize_entries(dump.raws)
     if target:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        own_entries = re.compile(rf"{re.escape(dump.path.stem)}-[0-9a-f]{{20}}\.pickle")  # not those of `<stem>-x.txt`
         for stale in target.parent.glob(f"{dump.path.stem}-*.pickle"):
-            stale.unlink()
-        with target.open("wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            if stale != target and own_entries.fullmatch(stale.name):
+                stale.unlink(missing_ok=True)
     return _pack(result, dump.raws)
 
 

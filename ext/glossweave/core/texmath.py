@@ -96,7 +96,7 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
     for index in range(len(runs) - 1, -1, -1):
         next_of_length.setdefault(runs[index][1] - runs[index][0], []).append(index)
     cursor = 0
-    for index, (start, end) in enumerate(runs):
+    for start, end in runs:
         length = end - start
         waiting = next_of_length[length]
         waiting.pop()  # this run itself, the last pushed for its length

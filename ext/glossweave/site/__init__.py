@@ -8,10 +8,13 @@ cache) at every `builder-inited`, before any worker forks.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
+import glossweave
 from glossweave.site.bibliography import setup_bibliography
 from glossweave.site.categories import setup_categories
 from glossweave.site.config import setup_config
@@ -27,6 +30,14 @@ from glossweave.site.terms import setup_terms
 
 #: Bump when the shape of what we store in the environment changes.
 ENV_VERSION = 2
+#: The extension's own CSS and script, shipped in the package: any project that installs it gets them.
+STATIC_DIR = Path(__file__).with_name("static")
+
+
+def _add_static_dir(app: Sphinx, config: Config) -> None:
+    """First in `html_static_path`: a project's own `_static` file of the same name wins."""
+    if str(STATIC_DIR) not in config.html_static_path:
+        config.html_static_path = [str(STATIC_DIR), *config.html_static_path]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -44,5 +55,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_epub(app)
     setup_bibliography(app)
     setup_memory(app)
+    app.connect("config-inited", _add_static_dir)
     app.add_css_file("glossary.css")
-    return {"version": "0.1", "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": glossweave.__version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,6 +21,7 @@ the first of each and cites it in LaTeX's own way.
 
 from __future__ import annotations
 
+from collections import Counter
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from glossweave.core.citations import Bibliography
+from glossweave.site.compat import bibtex_filter_visitor
 
 REFTYPE = "glossary-cite"
 
@@ -107,25 +109,38 @@ def register_pybtex_plugins() -> None:
     page it took seconds of each rebuild, even one that changed nothing.
     pybtex checks its runtime registry first; the classes registered here are
     the ones the scan would return (the first entry point of each name).
+
+    A name already in the runtime registry (a project's own style, registered
+    from its conf.py, or ours from an earlier build) is left as it is.  For the
+    others pybtex needs `force=True`, because an entry point of that name
+    exists: the one whose class is registered, so nothing is replaced.
     """
     for group in sorted(group for group in entry_points().groups if group.startswith("pybtex.")):
-        seen: set[str] = set()
-        for entry_point in entry_points(group=group):
-            if entry_point.name not in seen:
-                seen.add(entry_point.name)
+        installed = list(entry_points(group=group))
+        # enumerate_plugin_names lists the runtime registry's names, then the entry points'
+        runtime = Counter(pybtex.plugin.enumerate_plugin_names(group)) - Counter(entry_point.name for entry_point in installed)
+        for entry_point in installed:
+            if entry_point.name not in runtime:
+                runtime[entry_point.name] = 1
                 pybtex.plugin.register_plugin(group, entry_point.name, entry_point.load(), force=True)
 
 
-def use_indexed_bibtex_domain(app: Sphinx, config: object) -> None:
-    """At `config-inited`: sphinxcontrib-bibtex, listed after us, has registered its domain by then."""
-    if "sphinxcontrib.bibtex" in app.extensions:
+def use_bibtex(app: Sphinx, config: object) -> None:
+    """At `config-inited`, when sphinxcontrib-bibtex is enabled (listed after us, it is loaded by then).
+
+    Its pybtex plugins are registered, and its domain replaced by the indexed one
+    when upstream's is still the one that domain was written against (`glossweave.site.compat`).
+    """
+    if "sphinxcontrib.bibtex" not in app.extensions:
+        return
+    register_pybtex_plugins()
+    if bibtex_filter_visitor() is not None:
         from glossweave.site.bibtex_domain import IndexedBibtexDomain
 
         app.add_domain(IndexedBibtexDomain, override=True)
 
 
 def setup_bibliography(app: Sphinx) -> None:
-    register_pybtex_plugins()
-    app.connect("config-inited", use_indexed_bibtex_domain)
+    app.connect("config-inited", use_bibtex)
     app.connect("missing-reference", _resolve)
     app.add_post_transform(PrintCitations)

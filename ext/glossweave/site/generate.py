@@ -25,8 +25,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 import glossweave
+from glossweave.core.cachefiles import tree_digest, write_atomically
 from glossweave.core.model import Glossary, Severity
-from glossweave.core.pipeline import build_glossary, dump_files
+from glossweave.core.pipeline import CACHE_UNREADABLE, build_glossary, dump_files
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
 from glossweave.site.emit import GENERATED, alias_id, emit_site
@@ -66,36 +67,52 @@ def inputs_key(app: Sphinx) -> str:
     settings = json.dumps(asdict(config), sort_keys=True, default=lambda v: sorted(v) if isinstance(v, frozenset) else str(v))
     bibfiles = [Path(app.confdir) / name for name in app.config.bibtex_bibfiles] if "sphinxcontrib.bibtex" in app.extensions else []
     digest = hashlib.sha256(settings.encode())
-    package = Path(glossweave.__file__).parent
+    digest.update(tree_digest(Path(glossweave.__file__).parent).encode())  # code and data files
     overrides = [config.overrides] if config.overrides else []
-    for path in [*dump_files(config.corpus), *bibfiles, *overrides, *sorted(package.rglob("*.py")), *sorted(package.rglob("data/*.toml"))]:
+    for path in [*dump_files(config.corpus), *bibfiles, *overrides]:
         digest.update(f"\0{path}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def last_emit(out_dir: Path) -> dict:
+    """What the last emit recorded, or {} when there is none or it cannot be read (then everything is emitted again)."""
+    path = out_dir / LAST_EMIT
+    if not path.exists():
+        return {}
+    try:
+        last = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(last, dict) and isinstance(last["key"], str) and isinstance(last["pages"], int) and isinstance(last["summaries"], dict):
+            return last
+        problem = "not the record of an emit"
+    except (OSError, ValueError, KeyError) as error:
+        problem = f"{type(error).__name__}: {error}"
+    logger.info("glossary: %s unreadable (%s); the pages are generated again", path, problem)
+    return {}
 
 
 def _generate(app: Sphinx) -> None:
     config = site_config(app)
     out_dir = Path(app.srcdir) / GENERATED
     key = inputs_key(app)
-    try:
-        last = json.loads((out_dir / LAST_EMIT).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        last = {}
+    last = last_emit(out_dir)
     if last.get("key") == key:
         _STATE[app.env] = SiteState(last["summaries"])
         logger.info("glossary: nothing changed since the last build; %d generated pages kept", last["pages"])
         return
     result = build_glossary(config.corpus, config.link_rules, config.cache_dir, overrides=config.overrides)
     for diagnostic in result.report.diagnostics:
-        if diagnostic.code.startswith("override") and diagnostic.severity >= Severity.WARNING:
+        if diagnostic.code == CACHE_UNREADABLE:
+            logger.info("glossary: %s", diagnostic.message)
+        elif diagnostic.code.startswith("override") and diagnostic.severity >= Severity.WARNING:
             where = f"{config.overrides}:{diagnostic.source.line}" if diagnostic.source else str(config.overrides)
             logger.warning("%s", diagnostic.message, location=where, type="glossary", subtype=diagnostic.code)
     book_title = config.site_name if config.book else None
     emitted = emit_site(result, out_dir, book_title, load_bibliography(app))
     _STATE[app.env] = SiteState(summaries(result))
     pages = len(emitted.written) + emitted.unchanged
-    (out_dir / LAST_EMIT).write_text(json.dumps({"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}), encoding="utf-8")
+    record = {"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}
+    write_atomically(out_dir / LAST_EMIT, json.dumps(record).encode())
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",
         len(result.terms),

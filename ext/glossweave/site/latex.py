@@ -3,7 +3,9 @@
 * Sphinx's LaTeX writer gives every cross-reference its target's page when
   `latex_show_pagerefs` is on, except glossary terms.  A glossary in print is
   read by following terms, so `TermPageRefs` adds the page after each term
-  reference, in the form the writer uses for the others: `(page 12)`.
+  reference, in the form the writer uses for the others: `(page 12)`.  The
+  page is that of the label the writer itself gave the reference, read back
+  from its output (`glossweave.site.compat.last_reference_label`).
 * xelatex typesets with FreeSerif, which has Greek, arrows and maths symbols
   but no emoji (🔬 📊 🚀) and no subscript letters (ₙ); those would be
   dropped with only a "Missing character" line in the log.  `FallbackFont`
@@ -19,16 +21,24 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.writers.latex import LaTeXTranslator
+
+from glossweave.site.compat import last_reference_label
 
 #: Characters the text fonts lack: subscript letters, pictographs and emoji.
 FALLBACK_CHARS = re.compile("[\u2090-\u209c\U0001f300-\U0001faff]+")
 FALLBACK_PREAMBLE = r"\newfontfamily\glossaryfallback{Symbola}"
 
 
-def _label(refuri: str) -> str:
-    """The LaTeX label Sphinx's writer gives the target of `%docname#anchor`."""
-    docname, _, anchor = refuri[1:].partition("#")
-    return f"{docname}:{anchor}" if anchor else f"{docname}::doc"
+class term_page_ref(nodes.Inline, nodes.Element):
+    """`(page N)` for the term reference just before it (LaTeX only)."""
+
+
+def visit_term_page_ref(translator: LaTeXTranslator, node: term_page_ref) -> None:
+    label = last_reference_label(translator.body)
+    if label is not None:
+        translator.body.append(rf" (\autopageref*{{{label}}})")
+    raise nodes.SkipNode
 
 
 class TermPageRefs(SphinxPostTransform):
@@ -44,8 +54,7 @@ class TermPageRefs(SphinxPostTransform):
             uri = ref.get("refuri", "")
             is_term = any("std-term" in child.get("classes", []) for child in ref.children if isinstance(child, nodes.Element))
             if is_term and uri.startswith("%"):
-                page = nodes.raw("", rf" (\autopageref*{{\detokenize{{{_label(uri)}}}}})", format="latex")
-                ref.parent.insert(ref.parent.index(ref) + 1, page)
+                ref.parent.insert(ref.parent.index(ref) + 1, term_page_ref())
 
 
 class FallbackFont(SphinxPostTransform):
@@ -80,6 +89,7 @@ def _add_preamble(app: Sphinx, config: Config) -> None:
 
 
 def setup_latex(app: Sphinx) -> None:
+    app.add_node(term_page_ref, latex=(visit_term_page_ref, None))
     app.add_post_transform(TermPageRefs)
     app.add_post_transform(FallbackFont)
     app.connect("config-inited", _add_preamble)

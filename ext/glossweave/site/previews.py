@@ -4,8 +4,8 @@ The summary is put on each resolved term link at build time (as the link's
 `title`, plus a `glossary-preview` class), by a post-transform that runs after
 references are resolved.  It reads only the anchor a link points to, so it
 works for auto-links, letter pages and hand-written `{term}` references alike,
-under -j, offline, with no server or third-party service.  `_static/
-glossary-previews.js` turns the title into an accessible tooltip.
+under -j, offline, with no server or third-party service.  `static/
+glossary-previews.js` (shipped in the package) turns the title into an accessible tooltip.
 """
 
 from __future__ import annotations

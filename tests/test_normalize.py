@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from corpus_paths import FIXTURE_DUMPS
 
 from glossweave.core.model import BlockKind, Entry, Report

@@ -332,7 +332,8 @@ def body_aliases(name: str, first_block: Block, header: Header) -> list[tuple[st
             continue
         rest = text[cue.end() :]
         inside = text[: cue.start()].rstrip().endswith("(")
-        end = rest.find(")") if inside else (_ENDS_NAME_LIST.search(rest).start() if _ENDS_NAME_LIST.search(rest) else len(rest))
+        stop = _ENDS_NAME_LIST.search(rest)
+        end = rest.find(")") if inside else (stop.start() if stop else len(rest))
         for candidate in _NAME_LIST_SPLIT.split(rest[: max(end, 0)]):
             candidate = candidate.replace("**", "").strip(" \"'“”")
             if candidate and "$" not in candidate and len(candidate.split()) <= 6:

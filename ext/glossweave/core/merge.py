@@ -101,24 +101,24 @@ def group_concepts(entries: list[Entry]) -> tuple[list[list[Entry]], dict[int, l
     by_name: dict[str, int] = {}
     claims_main: dict[str, set[str]] = defaultdict(set)  # X → keys of the `X (…)` names that have it
     for index, entry in enumerate(entries):
-        key = name_key(entry.identity.name)
+        key = name_key(entry.identified.name)
         if key in by_name:
-            groups.union(by_name[key], index, f"same name as {entries[by_name[key]].identity.name!r}")
+            groups.union(by_name[key], index, f"same name as {entries[by_name[key]].identified.name!r}")
         else:
             by_name[key] = index
-        main, halves = split_halves(entry.identity.name)
+        main, halves = split_halves(entry.identified.name)
         if halves:
             claims_main[name_key(main)].add(key)
     by_main = {main: by_name[next(iter(keys))] for main, keys in claims_main.items() if len(keys) == 1}
     for main, index in by_main.items():
         if main in by_name:
-            groups.union(by_name[main], index, f"{entries[index].identity.name!r} is {entries[by_name[main]].identity.name!r} (…)")
+            groups.union(by_name[main], index, f"{entries[index].identified.name!r} is {entries[by_name[main]].identified.name!r} (…)")
     for index, entry in enumerate(entries):
-        for alias in entry.identity.names(Role.ALIAS):
+        for alias in entry.identified.names(Role.ALIAS):
             key = name_key(alias)
             other = by_name.get(key, by_main.get(key))
             if other is not None and " " in alias.strip() and groups.find(other) != groups.find(index):
-                groups.union(other, index, f"its alias {alias!r} is the name of {entries[other].identity.name!r}")
+                groups.union(other, index, f"its alias {alias!r} is the name of {entries[other].identified.name!r}")
     members: dict[int, list[Entry]] = defaultdict(list)
     for index, entry in enumerate(entries):
         members[groups.find(index)].append(entry)
@@ -167,18 +167,18 @@ def _build_term(group: list[Entry], reasons: dict[int, list[str]], filing: Categ
         # A lone entry has no copies to find: its fingerprint (all its text again) would go unused.
         copies.setdefault(fingerprint(entry) if len(group) > 1 else "", []).append(entry)
     namer = _choose_name(group)
-    name = namer.identity.name
-    fallback = next((e.identity.category for e in group if e.identity.category), UNCATEGORIZED)
+    name = namer.identified.name
+    fallback = next((e.identified.category for e in group if e.identified.category), UNCATEGORIZED)
     definitions = []
     for same in copies.values():
         best = min(same, key=_structure_rank)
         for entry in same:
             if entry is not best:
                 report.merged_copies.append((entry.source, best.source))
-        category = next((e.identity.category for e in sorted(same, key=_structure_rank) if e.identity.category), fallback)
+        category = next((e.identified.category for e in sorted(same, key=_structure_rank) if e.identified.category), fallback)
         definitions.append(Definition(category, best, sorted(e.source for e in same)))
     definitions.sort(key=lambda d: _definition_rank(d, name))
-    identity = TermIdentity(namer.identity.name_source, namer.source)
+    identity = TermIdentity(namer.identified.name_source, namer.source)
     for entry in group:
         for why in reasons.get(id(entry), []):
             identity.merges.append(f"{entry.source} ({entry.raw.header!r}): {why}")
@@ -195,14 +195,14 @@ def qualified(name: str) -> bool:
 def _choose_name(group: list[Entry]) -> Entry:
     """The entry whose name the term takes: a bold name over a header term, unqualified, the most used,
     more capitals, earliest."""
-    counts = Counter(name_key(entry.identity.name) for entry in group)
+    counts = Counter(name_key(entry.identified.name) for entry in group)
     return min(
         group,
         key=lambda e: (
-            e.identity.name_source is not NameSource.BOLD,
-            qualified(e.identity.name),
-            -counts[name_key(e.identity.name)],
-            -sum(c.isupper() for c in e.identity.name),
+            e.identified.name_source is not NameSource.BOLD,
+            qualified(e.identified.name),
+            -counts[name_key(e.identified.name)],
+            -sum(c.isupper() for c in e.identified.name),
             e.source,
         ),
     )
@@ -215,9 +215,9 @@ def _names_of(group: list[Entry], name: str, identity: TermIdentity) -> tuple[li
     keywords: list[str] = []
     seen_decisions: set[tuple[Role, str]] = set()
     for entry in sorted(group, key=lambda e: e.source):
-        decisions = list(entry.identity.decisions)
-        main, halves = split_halves(entry.identity.name)
-        if spelling(entry.identity.name) not in taken and (not halves or qualified(entry.identity.name)):
+        decisions = list(entry.identified.decisions)
+        main, halves = split_halves(entry.identified.name)
+        if spelling(entry.identified.name) not in taken and (not halves or qualified(entry.identified.name)):
             # The halves of a merged `X (Y)` name are its entry's aliases already.
             reason = Reason.VARIANT if name_key(main) in taken else Reason.MERGED_NAME
             decisions.insert(0, Decision(main, Role.ALIAS, reason, str(entry.source)))

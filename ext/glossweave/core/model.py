@@ -223,6 +223,13 @@ class Entry:
     identity: Identity | None = None  # set by the identify stage
 
     @property
+    def identified(self) -> Identity:
+        """The identity the identify stage decided; the stages after it rely on it."""
+        if self.identity is None:
+            raise RuntimeError(f"{self.source}: the identify stage has not run on this entry")
+        return self.identity
+
+    @property
     def source(self) -> Source:
         return self.raw.source
 
@@ -273,8 +280,8 @@ class Sense(Definition):
 class TermIdentity:
     """Why a term is what it is, for `make check` to show and a maintainer to overrule."""
 
-    name_source: NameSource
-    name_from: Source  # the entry whose name the term carries
+    name_source: NameSource | None = None  # None for terms made by hand, not by the pipeline
+    name_from: Source | None = None  # the entry whose name the term carries
     decisions: list[Decision] = field(default_factory=list)  # aliases, keywords, categories
     merges: list[str] = field(default_factory=list)  # why entries under other headers joined it
     overrides: list[str] = field(default_factory=list)  # what the overrides file changed
@@ -291,7 +298,7 @@ class Term:
     keywords: list[str] = field(default_factory=list)  # for search and exports; never names
     related: list[str] = field(default_factory=list)  # slugs of terms a keyword names
     see_also: list[str] = field(default_factory=list)  # slugs of near-duplicate terms kept apart
-    identity: TermIdentity | None = None
+    identity: TermIdentity = field(default_factory=TermIdentity)
 
     @property
     def key(self) -> str:

@@ -62,7 +62,8 @@ class Rule:
         return str(self.values[key]).strip()
 
     def texts(self, key: str) -> list[str]:
-        return [str(item).strip() for item in self.values.get(key, [])]  # type: ignore[union-attr]
+        items = self.values.get(key, [])
+        return [str(item).strip() for item in items] if isinstance(items, list) else []
 
     def did(self, effect: str) -> None:
         self.effects.append(effect)
@@ -140,7 +141,7 @@ class Overrides:
         kept = [[entry for entry in group if str(entry.source) not in wanted] for group in groups]
         if "name" in rule.values:
             for entry in moved:
-                entry.identity.name, entry.identity.name_source = rule.text("name"), NameSource.OVERRIDE
+                entry.identified.name, entry.identified.name_source = rule.text("name"), NameSource.OVERRIDE
         rule.did(f"split {', '.join(sorted(str(e.source) for e in moved))} into a term of its own, {_group_name(moved)!r}")
         return [group for group in kept if group] + [moved]
 
@@ -194,15 +195,15 @@ class Overrides:
 
 
 def _group_name(group: list[Entry]) -> str:
-    return min(group, key=lambda entry: entry.source).identity.name
+    return min(group, key=lambda entry: entry.source).identified.name
 
 
 def group_keys(group: list[Entry]) -> set[str]:
     """Every text an override may name a group of entries by (see the module docstring)."""
     keys: set[str] = set()
     for entry in group:
-        keys |= {name_key(entry.identity.name), name_key(entry.header.term), str(entry.source)}
-        keys |= {name_key(alias) for alias in entry.identity.names(Role.ALIAS)}
+        keys |= {name_key(entry.identified.name), name_key(entry.header.term), str(entry.source)}
+        keys |= {name_key(alias) for alias in entry.identified.names(Role.ALIAS)}
     return keys
 
 
@@ -272,8 +273,8 @@ def load_overrides(path: Path, report: Report) -> Overrides:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = re.search(r"at line (\d+)", str(error))
-        report.add(Severity.ERROR, "override-syntax", f"not valid TOML: {error}", Source(shown, int(line.group(1)) if line else 1))
+        at = re.search(r"at line (\d+)", str(error))
+        report.add(Severity.ERROR, "override-syntax", f"not valid TOML: {error}", Source(shown, int(at.group(1)) if at else 1))
         return Overrides(path, [])
     lines = _Lines(text)
     rules: list[Rule] = []
@@ -316,11 +317,11 @@ def _problems(rule: Rule, lines: _Lines, index: int) -> list[tuple[int, str]]:
                 problems.append((where, f"{key!r} must be a non-empty list of non-empty strings"))
         elif not isinstance(value, str) or not value.strip():
             problems.append((where, f"{key!r} must be a non-empty string"))
-    if rule.kind == "merge" and isinstance(rule.values.get("terms"), list) and len(rule.values["terms"]) < 2:
+    if rule.kind == "merge" and len(rule.texts("terms")) == 1:
         problems.append((lines.key(rule.kind, index, "terms"), "'terms' must name at least two terms"))
     if rule.kind == "split":
-        for source in rule.values.get("entries", []) if isinstance(rule.values.get("entries"), list) else []:
-            if isinstance(source, str) and not _SOURCE.match(source.strip()):
+        for source in rule.texts("entries"):
+            if not _SOURCE.match(source):
                 problems.append((lines.key(rule.kind, index, "entries"), f"entry {source!r} is not 'file.txt:line'"))
     if rule.kind == "category" and not problems and not ({"into", "domain"} & set(rule.values)):
         problems.append((at, "needs 'into', 'domain' or both"))

@@ -133,7 +133,7 @@ def _filings(entries: list[Entry], filing: CategoryFiling) -> dict[str, tuple[st
     """Each category part as written (normalised) → (the category it is filed under, why), where they differ."""
     filings = {}
     for entry in entries:
-        for decision in entry.identity.decisions:
+        for decision in entry.identified.decisions:
             if decision.role is Role.CATEGORY:
                 written = normalize_category(decision.text)
                 filed, why = filing.file(decision.text)

@@ -72,12 +72,12 @@ def _decision(decision: Decision) -> dict:
 def term_data(term: Term, glossary: Glossary) -> dict:
     """Every identity decision about one term, as plain data."""
     identity = term.identity
-    decisions = identity.decisions if identity else []
+    decisions = identity.decisions
     return {
         "slug": term.slug,
         "name": term.name,
-        "name_source": identity.name_source.value if identity else None,
-        "name_from": str(identity.name_from) if identity else None,
+        "name_source": identity.name_source.value if identity.name_source else None,
+        "name_from": str(identity.name_from) if identity.name_from else None,
         "aliases": [_decision(d) for d in decisions if d.role is Role.ALIAS and d.text in term.aliases],
         "keywords": [_decision(d) for d in decisions if d.role is Role.KEYWORD and d.text in term.keywords],
         "categories": [
@@ -86,7 +86,7 @@ def term_data(term: Term, glossary: Glossary) -> dict:
         "category_parts": [_decision(d) for d in decisions if d.role is Role.CATEGORY],
         "name_parts": [_decision(d) for d in decisions if d.role is Role.NAME],
         "entries": [str(source) for source in term.sources],
-        "merges": list(identity.merges) if identity else [],
+        "merges": list(identity.merges),
         "senses": [
             {"category": sense.category, "sources": [str(s) for s in sense.sources], "other_definitions": [
                 {"category": other.category, "sources": [str(s) for s in other.sources]} for other in sense.others
@@ -95,7 +95,7 @@ def term_data(term: Term, glossary: Glossary) -> dict:
         ],
         "related": term.related,
         "see_also": term.see_also,
-        "overrides": list(identity.overrides) if identity else [],
+        "overrides": list(identity.overrides),
     }
 
 
@@ -151,16 +151,19 @@ def _named(term: Term) -> str:
     return f"{term.name!r}"
 
 
+def _name_source(term: Term) -> str:
+    source = term.identity.name_source
+    return source.description if source else "given by hand"
+
+
 def identity_lines(glossary: Glossary) -> list[str]:
     """The identity decisions a maintainer may want to overrule, grouped by kind; none when there are none."""
     terms, report = glossary.terms, glossary.report
     by_slug = {term.slug: term for term in terms}
     sections: list[tuple[str, list[str]]] = []
 
-    not_bold = [t for t in terms if t.identity and t.identity.name_source in (NameSource.BODY, NameSource.HEADER)]
-    sections.append(
-        ("Names not from an opening bold phrase", [f"{_named(t)}: {t.identity.name_source.description}, {t.identity.name_from}" for t in not_bold])
-    )
+    not_bold = [t for t in terms if t.identity.name_source in (NameSource.BODY, NameSource.HEADER)]
+    sections.append(("Names not from an opening bold phrase", [f"{_named(t)}: {_name_source(t)}, {t.identity.name_from}" for t in not_bold]))
     headed = []
     for term in terms:
         names = {name_key(term.name), *(name_key(alias) for alias in term.aliases)}
@@ -170,13 +173,13 @@ def identity_lines(glossary: Glossary) -> list[str]:
     sections.append(("Header terms that are neither the name nor an alias (keywords now)", headed))
     aliases = []
     for term in terms:
-        reasons = {d.text: d.reason.value for d in term.identity.decisions if d.role is Role.ALIAS} if term.identity else {}
+        reasons = {d.text: d.reason.value for d in term.identity.decisions if d.role is Role.ALIAS}
         if term.aliases:
             aliases.append(f"{_named(term)}: " + ", ".join(f"{a!r} ({reasons.get(a, '?')})" for a in term.aliases))
     sections.append(("Aliases", aliases))
     merged = []
     for term in terms:
-        joined = [why for why in (term.identity.merges if term.identity else []) if ": same name as " not in why]
+        joined = [why for why in term.identity.merges if ": same name as " not in why]
         merged += [f"{_named(term)} ← {why}" for why in joined]
     sections.append(("Entries merged by something other than the same name", merged))
     senses = [f"{_named(t)}: " + "; ".join(f"{s.category} ({s.sources[0]})" for s in t.senses) for t in terms if len(t.senses) > 1]
@@ -207,8 +210,7 @@ def term_lines(glossary: Glossary) -> list[str]:
     lines = []
     for term in glossary.terms:
         data = term_data(term, glossary)
-        source = term.identity.name_source.description if term.identity else "?"
-        lines.append(f"{term.name} [term-{term.slug}] — name: {source}, {data['name_from']}")
+        lines.append(f"{term.name} [term-{term.slug}] — name: {_name_source(term)}, {data['name_from']}")
         for label, key in (("alias", "aliases"), ("keyword", "keywords"), ("category part", "category_parts"), ("name part", "name_parts")):
             for item in data[key]:
                 detail = f"; {item['detail']}" if item["detail"] else ""

@@ -79,7 +79,8 @@ WATCHED_NAMES = {str(path) for path in WATCHED} | {module.__file__ for module in
 def work(rows: list[tuple[str, str]]) -> int:
     """Calls into the identity modules to identify and merge `rows`."""
     entries, headers = entries_of(rows)
-    identify.name_key.cache_clear()
+    for cached in (identify.name_key, identify.split_halves, identify.spell_symbols):
+        cached.cache_clear()
 
     def identify_and_merge():
         filing = CategoryFiling(CategoryScheme.load(), learned_categories(headers))

@@ -69,6 +69,7 @@ def readable_math(tex: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def spell_symbols(name: str) -> str:
     """`name` with math symbols spelled in ASCII words (`L∞ Attacks` → `L-infinity Attacks`), for slugs and keys."""
     if name.isascii():
@@ -118,6 +119,7 @@ def words_of(text: str) -> list[str]:
     return [singular(word) for word in _WORD.findall(spell_symbols(text).casefold()) if word not in _STOPWORDS]
 
 
+@functools.lru_cache(maxsize=65536)
 def split_halves(name: str) -> tuple[str, list[str]]:
     """`Label Propagation (LPA)` → (`Label Propagation`, [`LPA`]); `X (A — B)` gives both A and B."""
     match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", name.strip())
@@ -310,6 +312,8 @@ def _in_word(text: str, index: int) -> bool:
 # --- names the body gives -----------------------------------------------------------
 
 _CUE = re.compile(r"\b(also called|also known as|also termed|a\.k\.a\.|or simply|abbreviated as|abbreviated|short for|stands for)\s+", re.I)
+#: A literal in every cue: most first paragraphs hold none, and need no search.
+_CUE_WORDS = ("also", "simply", "abbreviated", "short for", "stands for", "a.k.a.")
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)\s*")
 _ENDS_NAME_LIST = re.compile(r"[,;.]\s|\s(?:is|are|was|were|refers|describes)\s")
 
@@ -326,6 +330,9 @@ def body_aliases(name: str, first_block: Block, header: Header) -> list[tuple[st
             if _gives_name(name, inner):
                 found.append((inner, Reason.BODY_PARENTHESIS))
     forms = [name, split_halves(name)[0], header.term]
+    lowered = text.lower()
+    if not any(word in lowered for word in _CUE_WORDS):
+        return found
     for cue in _CUE.finditer(text):
         before = re.sub(r"\s+(?:is|was)$", "", text[: cue.start()].rstrip(" ,(").replace("**", "").rstrip())
         if not any(before.casefold().endswith(form.casefold()) for form in forms if form):
@@ -425,7 +432,6 @@ def identify_entry(entry: Entry, context: IdentifyContext) -> Identity:
     if source is NameSource.HEADER:
         name = recase(name, casing, capitalise=True)
     names = _Names(name)
-    text = entry.markdown
     for alias, reason in body_aliases(name, entry.blocks[0], header):
         names.add(alias, Role.ALIAS, reason)
     if names.halves and not qualifies(names.halves):
@@ -448,7 +454,7 @@ def identify_entry(entry: Entry, context: IdentifyContext) -> Identity:
         if role is Role.NAME:
             names.decisions.append(Decision(part, role, reason))
         else:
-            names.add(_display_alias(part, reason, text, casing) if role is Role.ALIAS else part, role, reason)
+            names.add(_display_alias(part, reason, entry.markdown, casing) if role is Role.ALIAS else part, role, reason)
     return Identity(name, source, names.decisions, category)
 
 

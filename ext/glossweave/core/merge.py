@@ -195,6 +195,8 @@ def qualified(name: str) -> bool:
 def _choose_name(group: list[Entry]) -> Entry:
     """The entry whose name the term takes: a bold name over a header term, unqualified, the most used,
     more capitals, earliest."""
+    if len(group) == 1:
+        return group[0]
     counts = Counter(name_key(entry.identified.name) for entry in group)
     return min(
         group,
@@ -263,18 +265,30 @@ def _senses(definitions: list[Definition], name: str, filing: CategoryFiling) ->
     sense per domain and each definition is compared with a handful of senses.
     """
     own = {word.rstrip("s") for word in name.casefold().split()}
-    senses: list[tuple[Sense, str, set[str]]] = []
+    senses: list[Sense] = []
+    domains: list[str] = []
+    words: dict[int, set[str]] = {}  # content words, read only when domains differ
+
+    def words_of(definition: Definition) -> set[str]:
+        found = words.get(id(definition))
+        if found is None:
+            found = words[id(definition)] = content_words(definition.markdown, own)
+        return found
+
     for definition in definitions:
         domain = filing.domain(definition.category)[0] if definition.category != UNCATEGORIZED else ""
-        words = content_words(definition.markdown, own)
-        scores = [(overlap(words, sense_words), index) for index, (_, _, sense_words) in enumerate(senses)]
-        different = bool(domain) and all(domain != sense_domain and sense_domain for _, sense_domain, _ in senses)
-        if senses and not (different and max(scores)[0] < SENSE_OVERLAP):
-            sense = senses[max(scores)[1]][0]
-            sense.others.append(definition)
+        if senses and (not domain or "" in domains or domain in domains):
+            senses[domains.index(domain) if domain in domains else 0].others.append(definition)
             continue
-        senses.append((Sense(definition.category, definition.entry, definition.sources), domain, words))
-    return [sense for sense, _, _ in senses]
+        if senses:
+            scores = [(overlap(words_of(definition), words_of(sense)), index) for index, sense in enumerate(senses)]
+            best, index = max(scores)
+            if best >= SENSE_OVERLAP:
+                senses[index].others.append(definition)
+                continue
+        senses.append(Sense(definition.category, definition.entry, definition.sources))
+        domains.append(domain)
+    return senses
 
 
 # --- names across the corpus -------------------------------------------------------------------------

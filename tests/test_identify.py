@@ -10,6 +10,7 @@ from glossweave.core.categories import OTHER_DOMAIN, CategoryFiling, CategorySch
 from glossweave.core.headers import parse_header
 from glossweave.core.identify import (
     _MD,
+    _NOT_NAMES,
     _parsed_bold,
     abbreviates,
     identify_entry,
@@ -74,8 +75,12 @@ def test_readable_math(tex, text):
 
 # A bold opening made of words, capitals, digits, hyphens and parentheses, and the rest of the line.
 _WORD_CHARS = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=8)
-_NAME = st.lists(_WORD_CHARS, min_size=1, max_size=5).map(" ".join).flatmap(
-    lambda words: st.sampled_from([words, words.replace(" ", "-", 1), f"{words} ({words.split()[0].upper()})"])
+# Headings such as **Summary** are not names (identify._NOT_NAMES); the property is about names.
+_NAME = (
+    st.lists(_WORD_CHARS, min_size=1, max_size=5)
+    .map(" ".join)
+    .filter(lambda words: words.casefold() not in _NOT_NAMES)
+    .flatmap(lambda words: st.sampled_from([words, words.replace(" ", "-", 1), f"{words} ({words.split()[0].upper()})"]))
 )
 
 

@@ -194,8 +194,15 @@ def identity_lines(glossary: Glossary) -> list[str]:
     for category, domain in sorted(glossary.domains.items()):
         domains[domain].append(category_label(category))
     sections.append(("Domains", [f"{domain}: {', '.join(categories)}" for domain, categories in domains.items()]))
-    near = [f"{by_slug[a].name!r} ~ {by_slug[b].name!r} ({why}): see also on both; merge them in the overrides file if one concept" for a, b, why in report.near_duplicates]
-    sections.append(("Near-duplicates kept apart", near))
+    near: dict[str, list[str]] = defaultdict(list)
+    for a, b, why in report.near_duplicates:
+        near[a].append(f"{by_slug[b].name!r} ({why})")
+    sections.append(
+        (
+            "Near-duplicates kept apart, with See also on both (merge them in the overrides file if one concept)",
+            [f"{by_slug[a].name!r} ~ {', '.join(others)}" for a, others in near.items()],
+        )
+    )
     sections.append(("Overrides applied", report.overrides))
     lines = []
     for title, items in sections:

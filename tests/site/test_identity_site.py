@@ -85,3 +85,19 @@ def test_a_missing_overrides_file_is_a_configuration_error(tmp_path):
     shutil.copytree(ROOTS / "test-site", src)
     with pytest.raises(ConfigError, match="glossary_overrides: .*missing.toml is not a file"):
         SphinxTestApp("html", srcdir=src, confoverrides={"glossary_overrides": "missing.toml"})
+
+
+def test_a_stale_override_is_noted_but_does_not_stop_the_site(tmp_path):
+    """`make check` warns about a rule that matches nothing; the build only notes it."""
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-site", src)
+    (src / "overrides.toml").write_text('[[rename]]\nterm = "no such term"\nname = "X"\n', encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=src, confoverrides={"glossary_overrides": "overrides.toml"})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert app.warning.getvalue() == ""
+    assert "overrides.toml:1: [[rename]] term = 'no such term', name = 'X' matches nothing in the corpus" in app.status.getvalue()

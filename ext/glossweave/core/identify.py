@@ -44,7 +44,8 @@ from glossweave.core.model import Block, Decision, Entry, Header, Identity, Name
 #: A bold phrase longer than this, or ending in `?`/`:`, is a heading or a sentence, not a name.
 MAX_NAME_WORDS = 12
 _NOT_NAMES = {"definition", "overview", "summary", "introduction", "note", "background", "key idea", "key ideas", "tl;dr"}
-_ARTICLE = re.compile(r"^(a|an|the)\s+", re.I)
+#: A leading article, not a letter that starts a name (`A B testing`).
+_ARTICLE = re.compile(r"^(a|an|the)\s+(?=[^\W\d_]{2})", re.I)
 _WORD = re.compile(r"[^\W_]+")
 _STOPWORDS = frozenset("a an and as at by for from in into of on or the to via vs with".split())
 _TEX_TO_TEXT = LatexNodes2Text(math_mode="text")

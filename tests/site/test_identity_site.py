@@ -63,17 +63,23 @@ def test_the_landing_page_groups_categories_into_domains(site):
     assert f'href="{GENERATED}/categories/hardware.html"' in html
 
 
-def test_a_broken_overrides_file_is_a_build_warning_at_its_line(tmp_path):
+def build_with_overrides(tmp_path, rules: str):
+    """The test site built with `rules` as its overrides file."""
     from sphinx.testing.util import SphinxTestApp
 
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-site", src)
-    (src / "overrides.toml").write_text('[[rename]]\nterm = "GPU"\nname = "Graphics Processor"\nmood = "bold"\n', encoding="utf-8")
+    (src / "overrides.toml").write_text(rules, encoding="utf-8")
     app = SphinxTestApp("html", srcdir=src, confoverrides={"glossary_overrides": "overrides.toml"})
     try:
         app.build()
     finally:
         app.cleanup()
+    return app
+
+
+def test_a_broken_overrides_file_is_a_build_warning_at_its_line(tmp_path):
+    app = build_with_overrides(tmp_path, '[[rename]]\nterm = "GPU"\nname = "Graphics Processor"\nmood = "bold"\n')
     assert "overrides.toml:4: WARNING: [[rename]] unknown key 'mood'; allowed: term, name [glossary.override-invalid]" in app.warning.getvalue()
 
 
@@ -89,15 +95,6 @@ def test_a_missing_overrides_file_is_a_configuration_error(tmp_path):
 
 def test_a_stale_override_is_noted_but_does_not_stop_the_site(tmp_path):
     """`make check` warns about a rule that matches nothing; the build only notes it."""
-    from sphinx.testing.util import SphinxTestApp
-
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-site", src)
-    (src / "overrides.toml").write_text('[[rename]]\nterm = "no such term"\nname = "X"\n', encoding="utf-8")
-    app = SphinxTestApp("html", srcdir=src, confoverrides={"glossary_overrides": "overrides.toml"})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_with_overrides(tmp_path, '[[rename]]\nterm = "no such term"\nname = "X"\n')
     assert app.warning.getvalue() == ""
     assert "overrides.toml:1: [[rename]] term = 'no such term', name = 'X' matches nothing in the corpus" in app.status.getvalue()

@@ -2,8 +2,9 @@
 
 Two audiences, one set of facts.  `review_data` is the whole of it as plain
 data (`check --json`, for tools).  The text form is for people, and must fit
-the real corpus on two screens: repeated notes are grouped into one line per
-distinct message with a count, and of the identity decisions only those a
+the real corpus on two screens: errors and warnings each keep their line, but
+repeated notes (the repairs made) are grouped into one line per distinct
+message with a count, and of the identity decisions only those a
 maintainer may want to overrule are listed (names not taken from a bold
 phrase or differing from every header term, aliases with their reasons,
 merges of different headers, senses, filed categories, near-duplicates,
@@ -25,10 +26,6 @@ from glossweave.core.model import Decision, Diagnostic, Glossary, NameSource, Ro
 SHOWN_LOCATIONS = 3
 
 
-def _where(source: Source | None) -> str:
-    return f"{source}: " if source else ""
-
-
 def _sort_key(diagnostic: Diagnostic) -> tuple:
     source = diagnostic.source
     return (-diagnostic.severity, (source.file, source.line) if source else ("", 0))
@@ -44,22 +41,25 @@ def grouped(diagnostics: Iterable[Diagnostic]) -> list[tuple[Diagnostic, list[So
 
 
 def _group_line(diagnostic: Diagnostic, sources: list[Source | None]) -> str:
-    line = f"  {diagnostic}"
-    if len(sources) > 1:
-        others = ", ".join(str(s) for s in sources[1 : 1 + SHOWN_LOCATIONS] if s)
-        more = "…" if len(sources) > 1 + SHOWN_LOCATIONS else ""
-        line += f" ×{len(sources)} (also {others}{more})"
-    return line
+    """`file:line: severity: message ×N (also …) [code]`: the first place, the count, the code last."""
+    if len(sources) == 1:
+        return f"  {diagnostic}"
+    others = ", ".join(str(s) for s in sources[1 : 1 + SHOWN_LOCATIONS] if s)
+    more = "…" if len(sources) > 1 + SHOWN_LOCATIONS else ""
+    where = f"{diagnostic.source}: " if diagnostic.source else ""
+    return f"  {where}{diagnostic.severity}: {diagnostic.message} ×{len(sources)} (also {others}{more}) [{diagnostic.code}]"
 
 
 def diagnostic_lines(glossary: Glossary, full: bool = False) -> list[str]:
-    """One line per distinct message, at its first `file:line` with a count; every occurrence if `full`."""
-    diagnostics = glossary.report.diagnostics
+    """Errors and warnings each at its `file:line` (each wants action); repeated notes (info: repairs
+    made, chrome dropped) one line per distinct message with a count, unless `full`."""
+    diagnostics = sorted(glossary.report.diagnostics, key=_sort_key)
     counts = Counter(d.severity for d in diagnostics)
     lines = [f"Diagnostics: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info"]
     if full:
-        return lines + [f"  {d}" for d in sorted(diagnostics, key=_sort_key)]
-    return lines + [_group_line(d, sources) for d, sources in grouped(diagnostics)]
+        return lines + [f"  {d}" for d in diagnostics]
+    lines += [f"  {d}" for d in diagnostics if d.severity > Severity.INFO]
+    return lines + [_group_line(d, sources) for d, sources in grouped(d for d in diagnostics if d.severity is Severity.INFO)]
 
 
 # --- identity ---------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ lint: $(VENV)/.installed-test
 
 # The book (-t book, see conf.py) has its own doctrees, outside the ePub folder:
 # EPUBCheck would otherwise find every pickled doctree inside the book.  DOCS is
-# the source folder; the tests build a copy, so they never rewrite docs/_generated.
+# the source folder; the tests build a copy, so they never rewrite the generated pages in docs/.
 DOCS     ?= docs
 BOOKOPTS  = -t book -c . $(DOCS) -d $(BUILDDIR)/doctrees-book $(SPHINXOPTS)
 
@@ -74,5 +74,9 @@ BENCH_SIZES ?= 1000,4000,16000
 bench: setup
 	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) --out $(BUILDDIR)/bench
 
+# Generated pages live in docs/terms, docs/letters, docs/categories (git-ignored), next to
+# any hand-written file there: only the files the emitter's manifest lists are removed.
 clean:
+	if [ -f docs/_generated/manifest.txt ]; then cd docs && xargs -d '\n' rm -f -- < _generated/manifest.txt; fi
+	-find docs/terms docs/letters docs/categories -depth -type d -empty -delete 2>/dev/null
 	rm -rf $(BUILDDIR) docs/_generated

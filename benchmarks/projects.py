@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from glossweave.core.model import Glossary, Term
-from glossweave.site.emit import letter_key, letter_label
+from glossweave.site.emit import GENERATED_NAMES, letter_key, letter_label
 
 REPO = Path(__file__).resolve().parent.parent
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -45,7 +45,7 @@ def site_project(root: Path, corpus: Path) -> Path:
     for folder in ("_static", "_templates"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder, ignore=_IGNORE)
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("corpus", "_generated", "__pycache__"))
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("corpus", "__pycache__", *GENERATED_NAMES))
     shutil.copytree(corpus, root / "docs" / "corpus")
     (root / "node_modules").symlink_to(REPO / "node_modules")
     return root

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import glossweave
+from glossweave.site.emit import TERMS
 from installs import ROOT, build_wheel, fresh_venv, run
 
 DATA_FILES = [
@@ -96,7 +97,7 @@ def test_a_new_project_with_only_the_extension_and_a_corpus_builds_a_glossary_si
     warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
     assert len(warnings) == 1 and "[glossary.mathjax]" in warnings[0], done.stderr
     out = project / "_build" / "html"
-    widget = (out / "_generated" / "terms" / "widget.html").read_text()
+    widget = (out / TERMS / "widget.html").read_text()
     assert 'id="term-widget"' in widget and "a small gadget" in widget
     assert 'href="sprocket.html#term-sprocket"' in widget  # the mention is linked
     assert (out / "_static" / "glossary.css").is_file() and (out / "_static" / "glossary-previews.js").is_file()

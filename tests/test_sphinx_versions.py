@@ -18,6 +18,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
+from glossweave.site.emit import TERMS
 from installs import ROOT, build_wheel, fresh_venv, run
 
 OLDEST = ROOT / ".ci" / "oldest-supported.txt"
@@ -62,4 +63,4 @@ def test_the_test_projects_build_clean(end, wheel, tmp_path):
             shutil.copytree(ROOTS / root, src)
             done = run([bin_dir / "sphinx-build", "-b", "html", "-W", "--keep-going", "-n", "-q", "-j", jobs, "-D", node_modules, ".", "_build"], src)
             assert done.stderr == "", (version, root, done.stderr)
-            assert list((src / "_build" / "_generated" / "terms").glob("*.html")), (version, root)
+            assert list((src / "_build" / TERMS).glob("*.html")), (version, root)

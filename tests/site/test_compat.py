@@ -19,6 +19,7 @@ from sphinx.domains.std import StandardDomain
 
 from glossweave.site import compat, memory
 from glossweave.site.bibtex_domain import IndexedBibtexDomain
+from glossweave.site.emit import CATEGORIES, GENERATED, LETTERS, TERMS
 from glossweave.site.epub import flag_mathml_pages
 
 ROOTS = Path(__file__).parents[1] / "roots"
@@ -59,7 +60,7 @@ def build(make_app, tmp_path: Path, root: str = "test-site", builder: str = "htm
     if builder == "latex":  # the book: its root reaches every term page (as conf.py's `-t book`)
         (src / "book.md").write_text("```{include} _generated/book.md\n```\n")
         confoverrides = {
-            "root_doc": "book", "glossary_book": True, "include_patterns": ["book.md", "_generated/**"],
+            "root_doc": "book", "glossary_book": True, "include_patterns": ["book.md", f"{GENERATED}/**", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"],
             "latex_documents": [("book", "book.tex", "Book", "Authors", "manual")], **confoverrides,
         }
     app = make_app(builder, srcdir=src, confoverrides=confoverrides)
@@ -232,12 +233,12 @@ def test_other_themes_keep_their_toctree(make_app, tmp_path):
     app = build(make_app, tmp_path, html_theme="alabaster")
     assert not navigation_listener(app)
     assert warnings(app) == []
-    assert 'href="_generated/letters/g.html"' in (Path(app.outdir) / "index.html").read_text()
+    assert f'href="{LETTERS}/g.html"' in (Path(app.outdir) / "index.html").read_text()
 
 
 # --- the LaTeX writer's labels ----------------------------------------------------------------
 
-PAGE_REF = r"\sphinxtermref{\DUrole{xref}{\DUrole{std}{\DUrole{std-term}{GPU}}}}}} (\autopageref*{\detokenize{_generated/terms/gpu:term-gpu}})"
+PAGE_REF = r"\sphinxtermref{\DUrole{xref}{\DUrole{std}{\DUrole{std-term}{GPU}}}}}} (\autopageref*{\detokenize{" + TERMS + "/gpu:term-gpu}})"
 
 
 def test_the_label_is_read_back_from_the_writer_s_output(recorder):
@@ -256,7 +257,7 @@ def test_when_the_writer_s_output_is_unknown_terms_print_no_page(make_app, tmp_p
     monkeypatch.setattr(compat, "_HYPERREF", re.compile(r"(?!)"))  # a writer whose references look different
     app = build(make_app, tmp_path, builder="latex", latex_show_pagerefs=True)
     tex = next(Path(app.outdir).glob("*.tex")).read_text()
-    assert r"\sphinxtermref{" in tex and r"(\autopageref*{\detokenize{_generated/terms/" not in tex
+    assert r"\sphinxtermref{" in tex and r"(\autopageref*{\detokenize{" + TERMS + "/" not in tex
     (warning,) = compat_warnings(app)
     assert "terms print no page" in warning
 

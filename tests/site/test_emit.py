@@ -7,7 +7,7 @@ import re
 
 from handmade import glossary, sense, term
 
-from glossweave.site.emit import GENERATED, emit_site, letter_key
+from glossweave.site.emit import GENERATED, category_docname, emit_site, letter_key
 
 
 def corpus(gpu_text: str = "**GPU** is a parallel processor.", llm_text: str = "A model trained on a GPU."):
@@ -28,7 +28,7 @@ def payload(path):
 def test_first_emit_writes_every_page(tmp_path):
     result = emit_site(corpus(), tmp_path)
     rel = sorted(p.relative_to(tmp_path).as_posix() for p in result.written)
-    assert "terms/gpu.term.json" in rel and "letters/g.md" in rel and "categories/hardware.md" in rel and "landing.md" in rel
+    assert "terms/gpu.term.json" in rel and "letters/g.md" in rel and "categories/hardware.md" in rel and "_generated/landing.md" in rel
     assert payload(tmp_path / "terms/gpu.term.json")["mentioned_in"] == ["llm"]
     assert payload(tmp_path / "terms/llm.term.json")["related"] == ["gpu"]
 
@@ -121,8 +121,9 @@ def test_the_landing_page_has_one_card_per_domain_listing_its_categories(tmp_pat
         ),
         tmp_path,
     )
-    landing = (tmp_path / "landing.md").read_text()
+    landing = (tmp_path / GENERATED / "landing.md").read_text()
     cards = re.findall(r":::\{grid-item-card\} (.*)", landing)
     assert cards == ["Semiconductor manufacturing", "Hardware \\& systems", "Other"]  # most terms first, Other last
-    assert f"- [Etch](/{GENERATED}/categories/etch.md) (1)\n- [Lithography](/{GENERATED}/categories/lithography.md) (1)" in landing
+    etch, lithography = category_docname("etch"), category_docname("lithography")
+    assert f"- [Etch](/{etch}.md) (1)\n- [Lithography](/{lithography}.md) (1)" in landing
     assert "2 terms" in landing and "of **3** domains" in landing

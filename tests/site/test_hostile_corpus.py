@@ -37,6 +37,7 @@ from lxml import html as lxml_html
 
 from glossweave.cli import main as cli_main
 from glossweave.core.pipeline import build_glossary
+from glossweave.site.emit import CATEGORIES, GENERATED_NAMES, TERMS
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +69,7 @@ GOOD_TEXT = {  # a good entry's definition, as it must read
 
 def _project(root: Path) -> Path:
     """The site's project, minus its corpus, in `root` (conf.py may read its neighbours, e.g. pyproject.toml)."""
-    skip = shutil.ignore_patterns("__pycache__", "corpus", "_generated")
+    skip = shutil.ignore_patterns("__pycache__", "corpus", *GENERATED_NAMES)
     for path in REPO.iterdir():
         if path.is_file() and not path.name.startswith("."):
             shutil.copy(path, root / path.name)
@@ -146,7 +147,7 @@ def test_html_shows_every_attack_as_inert_text(html_out):
 
 
 def test_html_publishes_every_entry_and_keeps_good_content_working(html_out):
-    terms = html_out / "_generated" / "terms"
+    terms = html_out / TERMS
     assert sorted(path.stem for path in terms.glob("*.html")) == sorted(SLUGS)
     for slug, definition in GOOD_TEXT.items():
         page = lxml_html.fromstring((terms / f"{slug}.html").read_bytes())
@@ -283,7 +284,8 @@ def _depth(element, tags=("ul", "ol", "blockquote")) -> int:
 
 
 def _definitions(page) -> list:
-    return page.xpath('//*[local-name()="dl"][contains(@class, "glossary")]/*[local-name()="dd"]')
+    """The term's section (its heading is the term; the definition follows it)."""
+    return page.xpath('//*[local-name()="section"][starts-with(@id, "term-")]')
 
 
 def test_html_pages_never_repeat_an_id(html_out):
@@ -293,7 +295,7 @@ def test_html_pages_never_repeat_an_id(html_out):
 
 
 def test_html_flattens_deep_nesting_and_keeps_its_text(html_out):
-    terms = html_out / "_generated" / "terms"
+    terms = html_out / TERMS
     for slug in ("deep-nesting", "parser-limit", "deep-emphasis"):
         page = lxml_html.fromstring((terms / f"{slug}.html").read_bytes())
         (definition,) = _definitions(page)
@@ -305,7 +307,7 @@ def test_html_flattens_deep_nesting_and_keeps_its_text(html_out):
 
 
 def test_html_publishes_no_spoof_and_joins_invisible_ones_to_the_real_term(html_out):
-    terms = html_out / "_generated" / "terms"
+    terms = html_out / TERMS
     titles = {p.stem: lxml_html.fromstring(p.read_bytes()).findtext(".//h1") or "" for p in terms.glob("*.html")}
     assert not [t for t in titles.values() if re.search("[\u0400-\u04ff\u200b-\u200f\u202a-\u202e\u2066-\u2069]", t)]
     page = (terms / "tensor-core.html").read_text(encoding="utf-8")
@@ -314,7 +316,7 @@ def test_html_publishes_no_spoof_and_joins_invisible_ones_to_the_real_term(html_
 
 
 def test_html_categories_that_slug_alike_keep_a_page_each(html_out):
-    pages = {p.name: p.read_text(encoding="utf-8") for p in (html_out / "_generated" / "categories").glob("ml-ops-*.html")}
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (html_out / CATEGORIES).glob("ml-ops-*.html")}
     assert len(pages) == 2
     assert sorted("Model Registry" in text for text in pages.values()) == [False, True]
     assert sorted("Feature Store" in text for text in pages.values()) == [False, True]
@@ -406,7 +408,7 @@ def acceptance(tmp_path_factory) -> tuple[Path, dict[str, tuple[int | None, str]
             shutil.copy(path, root / path.name)
     for folder in ("ext", "_static", "_templates", "docs"):
         if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "_generated"))
+            shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", *GENERATED_NAMES))
     (root / "node_modules").symlink_to(REPO / "node_modules")
     corpus = root / "docs" / "corpus"
     for dump in [*HOSTILE.glob("*.txt"), *OTHERS.glob("*.txt")]:
@@ -443,7 +445,7 @@ def test_acceptance_make_export_succeeds(acceptance):
 def test_acceptance_make_html_succeeds_and_publishes_every_good_entry(acceptance):
     root, runs = acceptance
     assert runs["html"][0] == 0, runs["html"][1][-4000:]
-    published = {p.name.removesuffix(".html") for p in (root / "_build" / "html" / "_generated" / "terms").glob("*.html")}
+    published = {p.name.removesuffix(".html") for p in (root / "_build" / "html" / TERMS).glob("*.html")}
     expected = {term.slug for term in build_glossary(root / "docs" / "corpus", overrides=root / "docs" / "overrides.toml").terms}
     assert {term.slug for term in build_glossary(REPO / "docs" / "corpus", overrides=REPO / "docs" / "overrides.toml").terms} <= expected
     assert set(SLUGS) <= expected and expected == published
@@ -513,7 +515,7 @@ def test_acceptance_check_names_each_attack_at_its_line(acceptance, dump, line):
 
 def _term_page(acceptance, slug: str):
     root, _ = acceptance
-    return lxml_html.fromstring((root / "_build" / "html" / "_generated" / "terms" / f"{slug}.html").read_bytes())
+    return lxml_html.fromstring((root / "_build" / "html" / TERMS / f"{slug}.html").read_bytes())
 
 
 @pytest.mark.xfail(reason="needs mdmodel: `*` outside $…$ renders as written", strict=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sphobjinv
 
-from glossweave.site.emit import GENERATED
+from glossweave.site.emit import CATEGORIES, TERMS
 
 ROOTS = Path(__file__).parents[1] / "roots"
 DUMP = (
@@ -46,7 +46,7 @@ def test_objects_inv_holds_names_and_true_aliases_never_keywords(site):
 
 
 def test_the_term_page_shows_keywords_other_definitions_and_see_also(site):
-    html = (site / GENERATED / "terms" / "gpu-rental.html").read_text()
+    html = (site / TERMS / "gpu-rental.html").read_text()
     assert "Keywords: </strong>cloud, deep learning, compute" in html
     assert "Other definitions" in html and html.count('class="glossary-other-definition ') == 1
     assert "See also" in html and 'href="gpu-rental-for-startups.html#term-gpu-rental-for-startups"' in html
@@ -60,7 +60,7 @@ def test_search_finds_a_term_by_its_keyword(site):
 def test_the_landing_page_groups_categories_into_domains(site):
     html = (site / "index.html").read_text()
     assert "Hardware &amp; systems" in html
-    assert f'href="{GENERATED}/categories/hardware.html"' in html
+    assert f'href="{CATEGORIES}/hardware.html"' in html
 
 
 def build_with_overrides(tmp_path, rules: str):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from glossweave.cli import main as cli_main
 from glossweave.core.pipeline import build_glossary
 from glossweave.core.slug import alias_keys, assign_slugs, disambiguated
-from glossweave.site.emit import alias_ids, site_pages
+from glossweave.site.emit import GENERATED, alias_ids, site_pages
 
 
 def test_aliases_that_slug_alike_get_distinct_keys_and_the_literal_one_keeps_its_own():
@@ -84,7 +84,7 @@ def test_categories_that_slug_alike_both_keep_a_page_with_all_their_terms(make_c
     assert "categories/physics.md" in pages and "categories/ai-ml.md" not in pages
     gamma = json.loads(pages["terms/gamma-ray.term.json"])
     assert gamma["senses"][0]["category_slug"] == disambiguated("ai ml")
-    landing = pages["landing.md"]
+    landing = pages[f"{GENERATED}/landing.md"]
     assert f"categories/{disambiguated('ai/ml')}" in landing and f"categories/{disambiguated('ai ml')}" in landing
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import glossweave
 from glossweave.core import cachefiles
-from glossweave.site.emit import GENERATED
+from glossweave.site.emit import GENERATED, TERMS
 from glossweave.site.generate import LAST_EMIT
 
 ROOTS = Path(__file__).parents[1] / "roots"
@@ -38,7 +38,7 @@ def src(tmp_path) -> Path:
 
 def test_truncated_cache_files_cost_a_rebuild_with_one_info_line_each(make_app, src):
     first = build(make_app, src)
-    page = (Path(first.outdir) / "_generated/terms/gpu.html").read_text()
+    page = (Path(first.outdir) / TERMS / "gpu.html").read_text()
     (entry,) = (src / "_cache").glob("*.pickle")
     entry.write_bytes(entry.read_bytes()[:40])
     last = src / GENERATED / LAST_EMIT
@@ -47,7 +47,7 @@ def test_truncated_cache_files_cost_a_rebuild_with_one_info_line_each(make_app, 
     status = again.status.getvalue()
     assert status.count(f"{last} unreadable") == 1 and "the pages are generated again" in status
     assert status.count(f"cache entry {entry} unreadable") == 1
-    assert (Path(again.outdir) / "_generated/terms/gpu.html").read_text() == page
+    assert (Path(again.outdir) / TERMS / "gpu.html").read_text() == page
     assert "nothing changed" in build(make_app, src).status.getvalue()  # both entries were written again
 
 

@@ -18,13 +18,19 @@ import glossweave
 from glossweave.site.bibliography import setup_bibliography
 from glossweave.site.categories import setup_categories
 from glossweave.site.config import setup_config
+from glossweave.site.ebook import setup_ebook
 from glossweave.site.epub import setup_epub
 from glossweave.site.generate import setup_generate
 from glossweave.site.latex import setup_latex
 from glossweave.site.math import setup_math
 from glossweave.site.memory import setup_memory
+from glossweave.site.metadata import setup_metadata
+from glossweave.site.navigation import setup_navigation
+from glossweave.site.notfound import setup_notfound
 from glossweave.site.previews import setup_previews
+from glossweave.site.search import setup_search
 from glossweave.site.sidebar import setup_sidebar
+from glossweave.site.sitemap import setup_sitemap
 from glossweave.site.std_domain import setup_std_domain
 from glossweave.site.terms import setup_terms
 
@@ -50,9 +56,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_categories(app)
     setup_previews(app)
     setup_sidebar(app)
+    setup_navigation(app)
+    setup_metadata(app)
+    setup_search(app)
+    setup_notfound(app)
+    setup_sitemap(app)
     setup_math(app)
     setup_latex(app)
     setup_epub(app)
+    setup_ebook(app)
     setup_bibliography(app)
     setup_memory(app)
     app.connect("config-inited", _add_static_dir)

@@ -90,7 +90,7 @@ class GlossaryDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for key, (docname, label) in self.categories.items():
-            yield key, label, "category", docname, "", 1
+            yield key, label, "category", docname, "", -1  # in objects.inv, not in search results: those are terms
 
 
 def setup_categories(app: Sphinx) -> None:

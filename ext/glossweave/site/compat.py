@@ -167,3 +167,23 @@ def last_reference_label(body: Sequence[str]) -> str | None:
             return found.group("label")
     fall_back("page numbers after term references", r"the LaTeX writer's {\hyperref[label]{ output", "terms print no page")
     return None
+
+
+# --- Sphinx's ePub 3 builder (glossweave.site.ebook) --------------------------------------
+
+#: Undocumented hooks of Sphinx's ePub builder that `glossweave.site.ebook.BookBuilderMixin` extends.
+EPUB_BUILDER_HOOKS = ("toc_metadata", "build_navlist", "coverpage_name")
+
+
+def epub_builder_hooks(builder: type) -> bool:
+    """Whether Sphinx's ePub builder still has the hooks the book layer extends.
+
+    `toc_metadata` (the NCX's `dtb:uid`), `build_navlist` (the index in the
+    navigation document) and `coverpage_name` (the cover page, listed once).
+    Without them the mixin's overrides are never called and Sphinx's own
+    behaviour stays, which this says once.
+    """
+    missing = [name for name in EPUB_BUILDER_HOOKS if not hasattr(builder, name)]
+    if missing:
+        fall_back("the ePub's NCX identifier, index in the navigation and cover page", ", ".join(f"Epub3Builder.{name}" for name in missing), "Sphinx's own are kept")
+    return not missing

@@ -25,7 +25,7 @@ CONFIG_VALUES: dict[str, tuple[object, str]] = {
     "glossary_link_rules": ({}, "LinkRules fields, e.g. {'min_length': 3}"),
     "glossary_node_modules": (None, "folder holding the mathjax npm packages, relative to conf.py; by default the nearest above conf.py"),
     "glossary_cache_dir": ("_build/.glossary-cache", "where parsed dumps are cached, relative to conf.py"),
-    "glossary_book": (False, "emit the book's pages (root `_generated/book`) for LaTeX/PDF and ePub"),
+    "glossary_book": (False, "emit the book's pages (included by the book's root from `_generated/book.md`) for LaTeX/PDF and ePub"),
     "glossary_overrides": ("", "the maintainers' identity overrides file (TOML), relative to conf.py; '' for none"),
 }
 

@@ -32,6 +32,8 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from glossweave.site.ebook import BookBuilderMixin
+
 logger = logging.getLogger(__name__)
 RENDERER = "mathml"
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -62,8 +64,8 @@ class EpubTranslator(HTML5Translator):
         self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
-class Epub3Builder(SphinxEpub3Builder):
-    """Sphinx's ePub 3 builder, plus the `mathml` property on pages that hold MathML."""
+class Epub3Builder(BookBuilderMixin, SphinxEpub3Builder):
+    """Sphinx's ePub 3 builder, plus the `mathml` property on pages that hold MathML (and see `BookBuilderMixin`)."""
 
     def build_content(self) -> None:
         super().build_content()

@@ -7,9 +7,9 @@ small.  When nothing the pages are made from changed since the last emit (the
 dumps, the .bib files, the overrides file, the settings, this package's code and
 data), both are skipped:
 merging, linking and comparing every page took 3 s of a no-op rebuild at
-4,000 entries.  The term summaries stay with the build (not in the pickled
-environment) for the preview post-transform, and are kept with the pages for
-the builds that skip.
+4,000 entries (a page deleted by hand since is noticed: the emitter runs).
+The term summaries stay with the build (not in the pickled environment) for
+the preview post-transform, and are kept with the pages for the builds that skip.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from glossweave.core.model import Glossary, Severity
 from glossweave.core.pipeline import CACHE_UNREADABLE, build_glossary, dump_files
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
-from glossweave.site.emit import GENERATED, alias_ids, emit_site
+from glossweave.site.emit import GENERATED, alias_ids, emit_site, emitted_paths
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +93,10 @@ def last_emit(out_dir: Path) -> dict:
 
 def _generate(app: Sphinx) -> None:
     config = site_config(app)
-    out_dir = Path(app.srcdir) / GENERATED
+    src_dir = Path(app.srcdir)
     key = inputs_key(app)
-    last = last_emit(out_dir)
-    if last.get("key") == key:
+    last = last_emit(src_dir / GENERATED)
+    if last.get("key") == key and all((src_dir / rel).is_file() for rel in emitted_paths(src_dir)):
         _STATE[app.env] = SiteState(last["summaries"])
         logger.info("glossary: nothing changed since the last build; %d generated pages kept", last["pages"])
         return
@@ -111,11 +111,14 @@ def _generate(app: Sphinx) -> None:
             log = logger.warning if diagnostic.severity is Severity.ERROR else logger.info
             log("%s", diagnostic.message, location=where, type="glossary", subtype=diagnostic.code)
     book_title = config.site_name if config.book else None
-    emitted = emit_site(result, out_dir, book_title, load_bibliography(app))
+    emitted = emit_site(result, src_dir, book_title, load_bibliography(app))
+    for path in emitted.kept:
+        logger.warning("glossary: %s was not written by glossweave; it is kept, and the generated page it stands in for is not written", path, type="glossary", subtype="hand-written")
     _STATE[app.env] = SiteState(summaries(result))
     pages = len(emitted.written) + emitted.unchanged
-    record = {"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}
-    write_atomically(out_dir / LAST_EMIT, json.dumps(record).encode())
+    if not emitted.kept:  # else the next build must emit (and warn) again
+        record = {"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}
+        write_atomically(src_dir / GENERATED / LAST_EMIT, json.dumps(record).encode())
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",
         len(result.terms),

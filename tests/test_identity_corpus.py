@@ -18,7 +18,7 @@ from glossweave.core.model import NameSource, Source
 from glossweave.core.pipeline import build_glossary
 from glossweave.export.skos import skos_graph
 from glossweave.export.tbx import TBX_NS, tbx_document
-from glossweave.site.emit import site_pages
+from glossweave.site.emit import GENERATED, TERM_PAGE_SUFFIX, site_pages, term_docname
 
 GENERIC = ["cloud", "compute", "deep learning", "python", "visual", "data", "quality", "framework", "open", "version", "platform"]
 #: Acronyms as the corpus writes them, read off the dumps by hand.
@@ -126,10 +126,10 @@ def test_term_pages_register_names_and_aliases_only_and_show_keywords(glossary):
 
     pages = site_pages(glossary)
     for term in glossary.terms:
-        data = json.loads(pages[f"terms/{term.slug}.term.json"])
+        data = json.loads(pages[f"{term_docname(term.slug)}{TERM_PAGE_SUFFIX}"])
         assert [alias["name"] for alias in data["aliases"]] == term.aliases
         assert data["keywords"] == term.keywords
-    landing = pages["landing.md"]
+    landing = pages[f"{GENERATED}/landing.md"]
     assert landing.count("{grid-item-card}") == len({glossary.domains[c] for t in glossary.terms for c in t.categories})
     assert "{grid-item-card} Semiconductor manufacturing" in landing and "{grid-item-card} AI \\& machine learning" in landing
 

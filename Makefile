@@ -6,35 +6,52 @@ BIN         := $(VENV)/bin
 SPHINXBUILD := $(BIN)/sphinx-build
 SPHINXOPTS  ?= -W --keep-going -n -j auto
 BUILDDIR    := _build
-GLOSSARY    := $(BIN)/python -m glossweave
-export PYTHONPATH := $(CURDIR)/ext
+GLOSSARY    := $(BIN)/glossweave
+PYTESTOPTS  ?=
 
-.PHONY: html test check export latexpdf epub bench clean setup
+.PHONY: html test lint check export latexpdf epub bench clean setup
 
 setup: $(VENV)/.installed node_modules/.installed
 
 # The pinned requirements, then this package itself, editable, from pyproject.toml
 # (hatchling is pinned there too, so the install needs no build isolation).
+# `ensure tools`: python3-venv, node and npm (installed as root, else named; .ci/debian-packages.txt).
 $(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) .ci/debian_packages.py ensure tools
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# The tests' and linters' pins, on top of the build's.
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
+	$(PYTHON) .ci/debian_packages.py ensure tools
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
 html: setup
 	$(SPHINXBUILD) -b html -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 
-test: setup
-	$(BIN)/python -m pytest
+# The Debian packages of .ci/debian-packages.txt first: as root, `make test` installs
+# the missing ones; otherwise it names them and the tests that need them are skipped.
+test:
+	$(PYTHON) .ci/debian_packages.py ensure
+	$(MAKE) --no-print-directory setup $(VENV)/.installed-test
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+# ruff, and mypy on the core, as the pre-commit hook runs them (.pre-commit-config.yaml)
+lint: $(VENV)/.installed-test
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 # The book (-t book, see conf.py) has its own doctrees, outside the ePub folder:
 # EPUBCheck would otherwise find every pickled doctree inside the book.  DOCS is
-# the source folder; the tests build a copy, so they never rewrite docs/_generated.
+# the source folder; the tests build a copy, so they never rewrite the generated pages in docs/.
 DOCS     ?= docs
 BOOKOPTS  = -t book -c . $(DOCS) -d $(BUILDDIR)/doctrees-book $(SPHINXOPTS)
 
@@ -46,7 +63,7 @@ epub: setup
 	$(SPHINXBUILD) -b epub $(BOOKOPTS) $(BUILDDIR)/epub
 
 check: setup
-	$(GLOSSARY) check docs/corpus
+	$(GLOSSARY) check docs/corpus --bib docs/references.bib
 
 export: setup
 	$(GLOSSARY) export docs/corpus --out $(BUILDDIR)/export
@@ -55,7 +72,11 @@ export: setup
 # in throw-away projects under _build/bench/work (never docs/); see benchmarks/run.py.
 BENCH_SIZES ?= 1000,4000,16000
 bench: setup
-	PYTHONPATH=$(CURDIR)/ext:$(CURDIR) $(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) --out $(BUILDDIR)/bench
+	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) --out $(BUILDDIR)/bench
 
+# Generated pages live in docs/terms, docs/letters, docs/categories (git-ignored), next to
+# any hand-written file there: only the files the emitter's manifest lists are removed.
 clean:
+	if [ -f docs/_generated/manifest.txt ]; then cd docs && xargs -d '\n' rm -f -- < _generated/manifest.txt; fi
+	-find docs/terms docs/letters docs/categories -depth -type d -empty -delete 2>/dev/null
 	rm -rf $(BUILDDIR) docs/_generated

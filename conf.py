@@ -1,13 +1,10 @@
 """Sphinx configuration of the glossary site (`make html` runs `sphinx-build -c . docs …`)."""
 
 import os
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).parent / "ext"))
-
-import glossweave  # noqa: E402
+import glossweave  # installed by `make setup` (editable), or `pip install glossweave`
+from glossweave.site.emit import CATEGORIES, GENERATED, LETTERS, TERMS  # where the emitter writes
 
 project = "AI & Semiconductor Glossary"
 author = "Glossary maintainers"
@@ -15,8 +12,7 @@ copyright = "2025, Glossary maintainers"
 release = version = glossweave.__version__  # the ePub needs a version
 
 extensions = [
-    "glossweave",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself
-    "sphinx_sitemap",
+    "glossweave",  # loads myst_parser, sphinx_design and sphinx.ext.mathjax itself; writes sitemap.xml
     "sphinxext.opengraph",
     "notfound.extension",
     "sphinxcontrib.bibtex",  # works cited in definitions (glossweave.site.bibliography)
@@ -28,10 +24,11 @@ glossary_site_name = project
 glossary_link_rules = {"first_mention_only": True, "min_length": 3, "plurals": True}
 glossary_node_modules = "node_modules"
 glossary_cache_dir = "_build/.glossary-cache"
+glossary_overrides = "docs/overrides.toml"  # identity decisions the maintainers overrule (README)
 
 # --- bibliography -----------------------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py
-bibtex_default_style = "alpha"  # labels from the entry (Hin15), the same on every page
+bibtex_default_style = "glossweave-alpha"  # alpha's labels (Hin15), the same on every page; each id printed once
 bibtex_reference_style = "author_year"
 bibtex_cite_id = "cite-{key}"  # stable anchors for entries, not a build-order counter
 # Each citing term page lists its own works, so an entry cited from two pages (and
@@ -41,7 +38,8 @@ suppress_warnings = ["bibtex.duplicate_citation"]
 
 # --- sources ----------------------------------------------------------------
 root_doc = "index"
-exclude_patterns = ["corpus", "_generated/landing.md", "_generated/book.md"]
+# included, not pages; the last is for upstream maintainers
+exclude_patterns = ["corpus", f"{GENERATED}/landing.md", f"{GENERATED}/book.md", "upstream-patches.md"]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading only
 
@@ -52,9 +50,19 @@ suppress_warnings += ["myst.header"]  # term pages start at a level-1 heading on
 if tags.has("book"):  # noqa: F821  (Sphinx puts `tags` into conf.py's namespace)
     root_doc = "book"
     glossary_book = True
-    include_patterns = ["book.md", "_generated/**"]  # the site's hand-written pages are not in the book
+    pygments_style = "sphinx"  # code in colour (the ePub theme's default is none)
+    # the site's hand-written pages are not in the book; its front matter is in _generated
+    include_patterns = ["book.md", f"{GENERATED}/*.md", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"]
 else:
-    exclude_patterns += ["book.md"]
+    exclude_patterns += ["book.md", f"{GENERATED}/**"]  # the site has no page in _generated, only includes
+
+# --- ePub (identifier, cover, title page: glossweave.site.ebook) --------------
+epub_description = (
+    "Definitions of machine-learning, AI and semiconductor-manufacturing terms, "
+    "with their other names and cross-references between them."
+)
+epub_contributor = "Corpus authors (the dumps in docs/corpus)"
+epub_tocscope = "includehidden"  # the navigation lists each letter's terms
 
 # --- LaTeX / PDF --------------------------------------------------------------
 latex_engine = "xelatex"
@@ -81,13 +89,16 @@ html_static_path = ["_static"]
 templates_path = ["_templates"]
 html_copy_source = False
 html_show_sourcelink = False
+html_favicon = "_static/favicon.svg"
+# Term pages: no navigation tree (see glossweave.site.sidebar) but their own
+# navigation (glossweave.site.navigation), which Furo also shows as the mobile menu.
 html_sidebars = {
-    "_generated/terms/*": ["sidebar/brand.html", "sidebar/search.html"],
+    f"{TERMS}/*": ["sidebar/brand.html", "sidebar/search.html", "glossary/term-nav.html"],
 }
 
 # The public address; a sub-path such as /en/latest/ works (links are relative).
 html_baseurl = os.environ.get("GLOSSARY_BASEURL", "https://glossary.example.org/en/latest/")
-sitemap_url_scheme = "{link}"
+glossary_sitemap_excludes = ["threat-model"]  # for maintainers, not readers
 ogp_site_url = html_baseurl
 ogp_site_name = glossary_site_name
 notfound_urls_prefix = urlsplit(html_baseurl).path

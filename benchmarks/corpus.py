@@ -159,7 +159,7 @@ def generate_entries(count: int, seed: int = 0, templates: list[Template] | None
     names = unique_names(templates, count, seed, layouts)
     rng = random.Random(f"mentions-{seed}")
     entries = []
-    for index, (template_index, key, display) in enumerate(names):
+    for template_index, key, display in names:
         template = templates[template_index]
         rename = _renamer(template, display)
         body = [rename(line) for line in template.body]

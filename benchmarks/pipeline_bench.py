@@ -22,7 +22,7 @@ from glossweave.core import pipeline
 from glossweave.core.linker import Linker, measure_throughput
 from glossweave.core.slug import base_slug
 
-STAGES = ("read_dumps", "normalize_dumps", "merge_entries", "link_terms")
+STAGES = ("read_dumps", "normalize_dumps", "identify_entries", "merge_entries", "link_terms")
 
 
 def cpu_seconds() -> dict[str, float]:
@@ -53,7 +53,7 @@ def stage_timings(corpus_dir: Path) -> tuple[dict, pipeline.Glossary]:
 def link_scaling(glossary: pipeline.Glossary, name_counts: list[int]) -> dict[str, float]:
     """MB/s over the same senses for linkers of each size in `name_counts`."""
     own, _ = pipeline.link_names(glossary.terms)
-    entries = [sense.entry for term in glossary.terms for sense in term.senses]
+    entries = [definition.entry for term in glossary.terms for definition in term.definitions]
     filler = [key for _, key, _ in unique_names(load_templates(), max(name_counts), seed=1)]
     own_keys = {name.casefold() for name, _ in own}
     filler = [key for key in filler if key not in own_keys]
@@ -74,8 +74,8 @@ def main() -> None:
     result, glossary = stage_timings(args.corpus)
     result["rss_after_pipeline_mib"] = self_peak_rss_mib()
     linker = Linker(pipeline.link_names(glossary.terms)[0])
-    entries = [sense.entry for term in glossary.terms for sense in term.senses]
-    result["text_mb"] = round(sum(len(s.markdown.encode()) for t in glossary.terms for s in t.senses) / 1e6, 3)
+    entries = [definition.entry for term in glossary.terms for definition in term.definitions]
+    result["text_mb"] = round(sum(len(entry.markdown.encode()) for entry in entries) / 1e6, 3)
     result["link_mb_per_s"] = round(measure_throughput(linker, entries), 3)
     if args.scaling_names:
         result["link_mb_per_s_by_names"] = link_scaling(glossary, [int(n) for n in args.scaling_names.split(",")])

@@ -1,8 +1,9 @@
 """Throw-away Sphinx projects for the benchmark, so it never touches the real docs/.
 
 * `site_project`: our site as `make html` builds it (conf.py, pyproject.toml, docs/ without its
-  corpus and generated pages, ext/, _static/, _templates/), with the synthetic
-  dumps as its docs/corpus.  node_modules is linked, not copied (MathJax only).
+  corpus and generated pages, _static/, _templates/; the extension is the installed
+  package), with the synthetic dumps as its docs/corpus.  node_modules is linked,
+  not copied (MathJax only).
 * `plain_project`: the baseline the issue asks for, the SAME content built by
   plain Sphinx without our extension: one page per term (its repaired Markdown,
   mentions as ordinary Markdown links), a page per letter listing the terms,
@@ -18,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from glossweave.core.model import Glossary, Term
-from glossweave.site.emit import letter_key, letter_label
+from glossweave.site.emit import GENERATED_NAMES, letter_key, letter_label
 
 REPO = Path(__file__).resolve().parent.parent
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -41,10 +42,10 @@ def site_project(root: Path, corpus: Path) -> Path:
     root.mkdir(parents=True)
     for name in ("conf.py", "pyproject.toml"):  # conf.py reads the release from pyproject.toml
         shutil.copy2(REPO / name, root / name)
-    for folder in ("ext", "_static", "_templates"):
+    for folder in ("_static", "_templates"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder, ignore=_IGNORE)
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("corpus", "_generated", "__pycache__"))
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("corpus", "__pycache__", *GENERATED_NAMES))
     shutil.copytree(corpus, root / "docs" / "corpus")
     (root / "node_modules").symlink_to(REPO / "node_modules")
     return root

@@ -51,7 +51,7 @@ def sphinx(project: Path, jobs: str, label: str, logs: Path) -> dict:
     phases = logs / f"{label}.phases.json"
     log = logs / f"{label}.log"
     command = [PYTHON, "-m", "benchmarks.sphinx_build", str(phases), *SPHINX_ARGS, "-j", jobs]
-    result = run_measured(command, project, env={"PYTHONPATH": os.pathsep.join([str(project / "ext"), str(ROOT / "ext"), str(ROOT)])}, log=log)
+    result = run_measured(command, project, env={"PYTHONPATH": str(ROOT)}, log=log)
     if result["exit"] != 0:
         raise SystemExit(f"sphinx-build failed ({label}); see {log}")
     details = json_load(phases)
@@ -72,7 +72,7 @@ def pipeline_only(corpus: Path, out: Path, scaling: str | None) -> dict:
     command = [PYTHON, "-m", "benchmarks.pipeline_bench", str(corpus), str(out)]
     if scaling:
         command += ["--scaling-names", scaling]
-    result = run_measured(command, ROOT, env={"PYTHONPATH": os.pathsep.join([str(ROOT / "ext"), str(ROOT)])})
+    result = run_measured(command, ROOT, env={"PYTHONPATH": str(ROOT)})
     if result["exit"] != 0:
         raise SystemExit(f"pipeline benchmark failed on {corpus}")
     details = json_load(out)

@@ -1,13 +1,20 @@
-"""Shared fixtures of the core tests (small corpora built in tmp_path), and Hypothesis's settings.
+"""Shared fixtures, Hypothesis's settings, and the skipping of tests whose Debian packages are missing.
 
-Hypothesis runs derandomized: the same examples on every run and every
-machine, so a property fails for a reason in the code, never for the draw
+A test that runs a tool from outside PyPI says so with `@pytest.mark.needs("group")`,
+a group of .ci/debian-packages.txt.  When a package of the group is missing (see
+.ci/debian_packages.py), the test is skipped with the packages named, and the run
+ends with the command that installs them; `make test` as root installs them first.
+
+Hypothesis runs derandomized: the same examples on every run and every machine,
+so a property fails for a reason in the code, never for the draw
 (`HYPOTHESIS_PROFILE=explore` searches afresh, with random seeds).
 """
 
 from __future__ import annotations
 
 import os
+from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -15,6 +22,38 @@ from hypothesis import settings
 settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("explore", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
+
+from debian_list import debian_packages
+
+#: Debian packages whose absence skipped a collected test (named again at the end of the run).
+SKIPPED_FOR: set[str] = set()
+
+
+@cache
+def missing_packages() -> tuple:
+    return tuple(debian_packages().missing())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    groups = {package.group for package in debian_packages().read_list()}
+    for item in items:
+        needed = [group for mark in item.iter_markers("needs") for group in mark.args]
+        unknown = sorted(set(needed) - groups)
+        if unknown:
+            raise pytest.UsageError(f"{item.nodeid}: needs({', '.join(unknown)}): no such group in .ci/debian-packages.txt")
+        absent = [package.name for package in missing_packages() if package.group in needed]
+        if absent:
+            SKIPPED_FOR.update(absent)
+            item.add_marker(pytest.mark.skip(reason=f"needs the Debian packages {', '.join(absent)} (as root: make test)"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    names = [package.name for package in missing_packages() if package.name in SKIPPED_FOR]
+    if not names:
+        return
+    terminalreporter.section("missing Debian packages")
+    terminalreporter.write_line(f"Tests that need {', '.join(names)} were skipped. To run them, as root:")
+    terminalreporter.write_line(f"  {debian_packages().install_command(names)}")
 
 
 @pytest.fixture

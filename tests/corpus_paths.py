@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DUMPS = Path(__file__).parent / "fixtures" / "dumps"
 CORPUS = ROOT / "docs" / "corpus"
+REFERENCES_BIB = ROOT / "docs" / "references.bib"  # the works the corpus cites
 
 
 def fixture_text(name: str) -> str:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pybtex.database import parse_file
 
-from glossweave.core.citations import DEFAULT_BIB, Bibliography, citation_diagnostics, find_citations
+from corpus_paths import CORPUS, REFERENCES_BIB
+from glossweave.core.citations import Bibliography, citation_diagnostics, find_citations
 from glossweave.core.model import Severity, Source
 from glossweave.core.pipeline import build_glossary
 
-CORPUS = Path(__file__).resolve().parent.parent / "docs" / "corpus"
 
 SMALL_BIB = """
 @article{smith2019a, author = {Smith, Ann and Jones, Bo}, title = {First Things}, journal = {J}, year = {2019}}
@@ -90,15 +89,15 @@ def test_diagnostics_point_at_the_dump_line(make_corpus, bib):
 
 def test_every_corpus_citation_matches_references_bib():
     glossary = build_glossary(CORPUS)
-    bibliography = Bibliography.load(DEFAULT_BIB)
+    bibliography = Bibliography.load(REFERENCES_BIB)
     assert citation_diagnostics(glossary, bibliography) == []
     cited = {c.key for t in glossary.terms for s in t.senses for c in find_citations(s.markdown, bibliography)}
     assert cited == {entry.key for entry in bibliography.entries}, "every .bib entry is cited, and only those"
 
 
-@pytest.mark.parametrize("key", sorted(parse_file(str(DEFAULT_BIB)).entries))
+@pytest.mark.parametrize("key", sorted(parse_file(str(REFERENCES_BIB)).entries))
 def test_references_bib_entries_are_complete(key):
-    entry = parse_file(str(DEFAULT_BIB)).entries[key]
+    entry = parse_file(str(REFERENCES_BIB)).entries[key]
     assert entry.persons["author"], "authors"
     assert entry.fields["title"] and re.fullmatch(r"(19|20)\d\d", entry.fields["year"])
     assert {"journal", "booktitle", "howpublished"} & set(entry.fields), "a venue"

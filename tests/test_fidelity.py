@@ -77,7 +77,7 @@ def test_finishing_is_idempotent():
 def test_a_whole_entry_renders_its_formula_lines_as_written():
     raw = RawEntry(Source("f.txt", 1), "update rule, optimization",
                    ["**Update Rule** is how weights move.", "The step is w = w - lr*g*m for each w_i in W_{layer}."], 2, Layout.LINES)
-    entry = normalize_entry(raw, set(), Report())
+    entry = normalize_entry(raw, Report())
     out = html(entry.markdown)
     assert "<em>" not in out and "w = w - lr*g*m for each w_i in W_{layer}." in out
 

@@ -346,10 +346,10 @@ def test_linking_makes_one_automaton_pass_whatever_the_number_of_names(extra_nam
 
 
 def test_measure_throughput_links_the_given_entries():
-    from glossweave.core.model import Entry, Header, Layout, RawEntry, Source
+    from glossweave.core.model import Entry, Header, Layout, NameSource, RawEntry, Source
 
     raw = RawEntry(Source("f.txt", 1), "x, general", ["GPU " * 100], 2, Layout.LINES)
-    entry = Entry(raw, Header("x", [], "general", "spaced"), "X", [para("GPU " * 100)], "")
+    entry = Entry(raw, Header(["x", "general"], "spaced"), "X", NameSource.BOLD, [para("GPU " * 100)], "")
     assert measure_throughput(Linker(NAMES), [entry], rounds=1) > 0
 
 

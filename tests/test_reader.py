@@ -119,5 +119,107 @@ def test_reader_never_loses_an_entry(dump):
 def test_reader_never_crashes_on_arbitrary_bytes(raw):
     report = Report()
     entries = read_dump(Path("x.txt"), report, raw)
-    assert report.entries_read["x.txt"] == len(entries)
+    assert report.entries_read["x.txt"] == len(entries) + len(report.rejected)
     assert all(entry.source.line >= 1 and entry.body_line > entry.source.line for entry in entries)
+
+
+# --- unclosed code fences ------------------------------------------------------------
+
+
+def _fence_errors(report: Report) -> list[tuple[int, str]]:
+    return [(d.source.line, d.message) for d in report.diagnostics if d.code == "unclosed-fence" and d.severity is Severity.ERROR]
+
+
+def test_an_unclosed_fence_ends_at_the_next_confirmed_header_and_names_both_lines():
+    lines = [
+        "alpha beta, general",
+        "**Alpha Beta** is an entry whose code block is never closed.",
+        "```python",
+        "print('no closing fence')",
+        "gamma ray, physics",
+        "**Gamma Ray** is the entry right after it.",
+        "delta wave, physics",
+        "**Delta Wave** is one entry further on.",
+    ]
+    report = Report()
+    entries = split_entries(lines, "f.txt", report)
+    assert [e.header for e in entries] == ["alpha beta, general", "gamma ray, physics", "delta wave, physics"]
+    assert entries[0].body == lines[1:4]
+    assert _fence_errors(report) == [(3, "code fence opened on line 3 is never closed; it ends at the entry header on line 5")]
+
+
+def test_a_header_confirmed_by_a_mention_also_ends_an_unclosed_fence():
+    lines = [
+        "alpha beta, general",
+        "**Alpha Beta** opens a fence.",
+        "~~~",
+        "code",
+        "label studio, annotation",
+        "Annotation tools like Label Studio give a labelling interface.",
+    ]
+    report = Report()
+    assert [e.header for e in split_entries(lines, "f.txt", report)] == ["alpha beta, general", "label studio, annotation"]
+    assert [line for line, _ in _fence_errors(report)] == [3]
+
+
+def test_a_flattened_page_with_a_stray_fence_keeps_the_entries_after_it():
+    lines = [
+        "alpha beta, general", "", "**Alpha Beta** is the first entry.", "```",
+        "gamma ray, physics", "", "**Gamma Ray** is the second entry.", "",
+        "delta wave, physics", "", "**Delta Wave** is the third entry.",
+    ]
+    report = Report()
+    entries = split_entries(lines, "page.txt", report)
+    assert [e.header for e in entries] == ["alpha beta, general", "gamma ray, physics", "delta wave, physics"]
+    assert all(e.layout is Layout.FLAT for e in entries)
+    assert [line for line, _ in _fence_errors(report)] == [4]
+
+
+def test_header_shaped_lines_inside_a_closed_fence_stay_code():
+    """Only a confirmed header ends a fence: log lines that look like headers are code."""
+    lines = [
+        "alpha beta, general",
+        "**Alpha Beta** logs its training.",
+        "```text",
+        "epoch one, loss high",
+        "epoch two, loss lower",
+        "```",
+        "gamma ray, physics",
+        "**Gamma Ray** follows.",
+    ]
+    report = Report()
+    entries = split_entries(lines, "f.txt", report)
+    assert [e.header for e in entries] == ["alpha beta, general", "gamma ray, physics"]
+    assert "epoch two, loss lower" in entries[0].body
+    assert _fence_errors(report) == []
+
+
+def test_a_fence_closes_only_as_commonmark_closes_it():
+    """An info string, a shorter run or the other character does not close a fence, so a
+    confirmed header inside ends it instead (and is reported)."""
+    for closer in ("```python", "``", "~~~"):
+        lines = [
+            "alpha beta, general", "**Alpha Beta** has code.", "````", "x = 1", closer,
+            "gamma ray, physics", "**Gamma Ray** follows.",
+        ]
+        report = Report()
+        assert [e.header for e in split_entries(lines, "f.txt", report)] == ["alpha beta, general", "gamma ray, physics"]
+        assert [line for line, _ in _fence_errors(report)] == [3], closer
+    closed = ["alpha beta, general", "**Alpha Beta** has code.", "```", "x = 1", "`````", "gamma ray, physics", "**Gamma Ray** follows."]
+    report = Report()
+    assert len(split_entries(closed, "f.txt", report)) == 2 and _fence_errors(report) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(dumps(), st.data())
+def test_an_unclosed_fence_anywhere_loses_no_entry(dump, data):
+    names, text = dump
+    lines = text.split("\n")[:-1]
+    # anywhere but between a header and its first body line (a body must confirm its header)
+    headers = {index for index, line in enumerate(lines) if line.split(",")[0] in names}
+    places = [at for at in range(1, len(lines) + 1) if at - 1 not in headers and not (lines[at - 1] == "" and at - 2 in headers)]
+    at = data.draw(st.sampled_from(places), label="fence after line")
+    lines.insert(at, data.draw(st.sampled_from(["```", "~~~", "```python", "````"]), label="fence"))
+    report = Report()
+    entries = split_entries(lines, "gen.txt", report)
+    assert [entry.header.split(",")[0] for entry in entries] == names

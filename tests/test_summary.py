@@ -143,7 +143,7 @@ def complete_without_residue(summary: str) -> bool:
 @pytest.fixture(scope="module")
 def corpus_summaries() -> list[str]:
     glossary = build_glossary(CORPUS, workers=1)
-    return [sense.summary for term in glossary.terms for sense in term.senses]
+    return [definition.summary for term in glossary.terms for definition in term.definitions]
 
 
 def test_at_least_95_percent_of_corpus_summaries_are_complete_sentences_without_residue(corpus_summaries):

@@ -44,6 +44,13 @@ CASES = {
     "nul-byte": (b"alpha beta, general\n**Alpha Beta** is a\x00b.\n", 2, "[control-char]", {"alpha-beta"}),
     "escape-sequence": (b"alpha beta, general\n**Alpha Beta** is \x1b[31mred\x7f.\n", 2, "[control-char]", {"alpha-beta"}),
     "c1-control": ("alpha beta, general\n**Alpha Beta** is a\u0085b.\n".encode(), 2, "[control-char]", {"alpha-beta"}),
+    "noncharacters": (
+        "alpha beta, general\n**Alpha Beta** is a\ufffeb and c\uffffd and e\U0001fffef and g\ufdd0h.\n".encode(),
+        2,
+        "U+FDD0, U+FFFE, U+FFFF, U+1FFFE replaced with U+FFFD (noncharacters, which XML forbids) [noncharacter]",
+        {"alpha-beta"},
+    ),
+    "lone-cr": (b"alpha beta, general\n**Alpha Beta** is a\rb.\n", 2, "U+000D replaced with U+FFFD", {"alpha-beta"}),
     "bom": (b"\xef\xbb\xbf" + entry("alpha beta").encode(), 1, "[bom]", {"alpha-beta"}),
     "crlf": (entry("alpha beta").replace("\n", "\r\n").encode(), 1, "[crlf]", {"alpha-beta"}),
     "empty-file": (b"", 1, "[empty-file]", set()),
@@ -85,11 +92,11 @@ CASES = {
     "unclosed-fence": (
         (entry("alpha beta", "```python", "print('never closed')") + entry("gamma ray")).encode(),
         3,
-        "[unclosed-fence]",
-        {"alpha-beta"},
+        "error: code fence opened on line 3 is never closed; it ends at the entry header on line 5 [unclosed-fence]",
+        {"alpha-beta", "gamma-ray"},
     ),
     "names-that-slug-alike": (
-        (entry("a/b testing") + entry("a-b testing")).encode(),
+        (entry("résumé parsing") + entry("resume parsing")).encode(),
         1,
         "[slug-collision]",
         set(),
@@ -192,3 +199,35 @@ def test_a_very_long_non_latin_name_gets_a_slug_short_enough_for_a_file_name(fre
     assert len(set(slugs)) == 2 and all(len(slug) <= MAX_SLUG_CHARS for slug in slugs)
     emit_site(glossary, tmp_path / "out")
     assert {path.name.removesuffix(".term.json") for path in (tmp_path / "out" / "terms").glob("*.term.json")} == set(slugs)
+
+
+def test_characters_xml_forbids_never_reach_an_export(make_corpus, tmp_path):
+    """U+FFFE made lxml raise in the TBX export: every export is written, and every XML one parses."""
+    from lxml import etree
+
+    hostile = "alpha beta, general\n**Alpha Beta** is a\ufffe b\uffff c\x00 d\x1b e\U0010ffff.\n"
+    corpus = make_corpus({"000_good.txt": GOOD, BAD: hostile})
+    assert cli_main(["export", str(corpus), "--out", str(tmp_path / "out")], out=io.StringIO()) == 0
+    for path in (tmp_path / "out").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\U0010ffff]", text), path.name
+    etree.parse(str(tmp_path / "out" / "glossary.tbx"))
+
+
+def test_an_entry_too_deep_for_python_costs_that_entry_never_the_build(make_corpus, monkeypatch):
+    """Whatever recursive reader meets a hostile entry first, its RecursionError becomes a rejection."""
+    from glossweave.core import pipeline
+
+    normalize = pipeline.normalize_entry
+
+    def recursing(raw, report):
+        if raw.header.startswith("gpu"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return normalize(raw, report)
+
+    monkeypatch.setattr(pipeline, "normalize_entry", recursing)
+    glossary = build_glossary(make_corpus({"000_good.txt": GOOD}))
+    assert [term.slug for term in glossary.terms] == ["kv-cache"] and glossary.balances()
+    (rejection,) = glossary.report.rejected
+    assert (str(rejection.source), rejection.reason) == ("000_good.txt:1", "nested too deeply to read (Python's recursion limit)")
+    assert [(str(d.source), d.severity.name) for d in glossary.report.diagnostics if d.code == "too-deep"] == [("000_good.txt:1", "ERROR")]

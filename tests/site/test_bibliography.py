@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from glossweave.site.emit import BIBLIOGRAPHY, TERMS
+
 ROOT = Path(__file__).parents[1] / "roots" / "test-bibliography"
 
 
@@ -36,7 +38,7 @@ def entries(html: str) -> list[str]:
 
 
 def test_cited_words_link_to_the_entry_on_their_own_page(site):
-    terms = site / "_generated" / "terms"
+    terms = site / TERMS
     kd = (terms / "knowledge-distillation.html").read_text()
     assert citation_links(kd) == [("#cite-hinton2015distilling", "Hinton et al., 2015")]
     soft = (terms / "soft-labels.html").read_text()
@@ -49,7 +51,7 @@ def test_cited_words_link_to_the_entry_on_their_own_page(site):
 
 
 def test_each_citing_page_lists_exactly_its_works(site):
-    terms = site / "_generated" / "terms"
+    terms = site / TERMS
     assert entries((terms / "knowledge-distillation.html").read_text()) == ["cite-hinton2015distilling"]
     assert entries((terms / "l-diversity.html").read_text()) == ["cite-machanavajjhala2007ldiversity"]
     dropout = (terms / "dropout.html").read_text()
@@ -57,6 +59,6 @@ def test_each_citing_page_lists_exactly_its_works(site):
 
 
 def test_the_bibliography_page_lists_every_work_and_is_in_the_navigation(site):
-    page = (site / "_generated" / "bibliography.html").read_text()
+    page = (site / f"{BIBLIOGRAPHY}.html").read_text()
     assert sorted(entries(page)) == ["cite-hinton2015distilling", "cite-machanavajjhala2007ldiversity", "cite-uncited2020"]
-    assert "_generated/bibliography.html" in (site / "index.html").read_text()
+    assert f'href="{BIBLIOGRAPHY}.html"' in (site / "index.html").read_text()

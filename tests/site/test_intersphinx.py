@@ -19,6 +19,7 @@ import pytest
 from sphinx.util.inventory import InventoryFile
 
 from glossweave.core.inventory import lost_by_loader
+from glossweave.site.emit import TERMS
 
 TESTS = Path(__file__).parents[1]
 CONSUMER = TESTS / "consumer"
@@ -67,7 +68,7 @@ def test_every_name_or_its_key_loads_with_its_anchor(producer):
         "adaptive-kernel-915--adaptive-kernel-915-v2": "adaptive-kernel-915.html#term-adaptive-kernel-915--adaptive-kernel-915-v2",
         "llama-3--meta-llama-3": "llama-3.html#term-llama-3--meta-llama-3",
     }
-    assert {name: terms[name].uri for name in expected} == {name: BASE + "_generated/terms/" + uri for name, uri in expected.items()}
+    assert {name: terms[name].uri for name in expected} == {name: BASE + f"{TERMS}/" + uri for name, uri in expected.items()}
     assert "Top K 5 Sampling" not in terms and "meta llama 3" not in terms  # what the keys are for
     assert "llama-3" not in terms  # names that load get no second entry
 
@@ -83,7 +84,7 @@ def test_consumer_builds_clean_and_links_every_reference(producer, tmp_path):
     assert "WARNING" not in run.stderr
     index = (out / "index.html").read_text()
     page = (out / "page.html").read_text()
-    anchors = lambda html: re.findall(r'href="' + re.escape(BASE) + r'_generated/terms/([^"]+)"', html)  # noqa: E731
+    anchors = lambda html: re.findall(r'href="' + re.escape(BASE + TERMS) + r'/([^"]+)"', html)  # noqa: E731
     assert anchors(index) == [
         "gpu.html#term-gpu",
         "gpu.html#term-gpu--graphics-processing-unit",

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import sphobjinv
 
+from glossweave.site.emit import CATEGORIES, TERMS
+
 ROOTS = Path(__file__).parents[1] / "roots"
 
 
@@ -29,24 +31,24 @@ def test_terms_aliases_and_categories_are_inventory_objects(make_app, tmp_path):
     app = build(make_app, tmp_path)
     assert app.warning.getvalue() == ""
     objects = inventory(app)
-    assert objects[("std:term", "GPU")] == "_generated/terms/gpu.html#term-gpu"
-    assert objects[("std:term", "graphics processing unit")] == "_generated/terms/gpu.html#term-gpu--graphics-processing-unit"
+    assert objects[("std:term", "GPU")] == f"{TERMS}/gpu.html#term-gpu"
+    assert objects[("std:term", "graphics processing unit")] == f"{TERMS}/gpu.html#term-gpu--graphics-processing-unit"
     assert objects[("std:term", "Top K 5 Sampling")].endswith("#term-top-k-5-sampling")
-    assert objects[("glossary:category", "hardware")] == "_generated/categories/hardware.html"
+    assert objects[("glossary:category", "hardware")] == f"{CATEGORIES}/hardware.html"
 
 
 def test_hand_written_pages_use_term_and_category_roles(make_app, tmp_path):
     app = build(make_app, tmp_path)
     html = (Path(app.outdir) / "index.html").read_text()
-    assert 'href="_generated/terms/gpu.html#term-gpu"' in html
-    assert 'href="_generated/categories/hardware.html"' in html
+    assert f'href="{TERMS}/gpu.html#term-gpu"' in html
+    assert f'href="{CATEGORIES}/hardware.html"' in html
     # the preview summary of the term is on the link
     assert 'title="GPU is a massively parallel processor' in html
 
 
 def test_term_page_shows_senses_sources_links_and_backlinks(make_app, tmp_path):
     app = build(make_app, tmp_path)
-    html = (Path(app.outdir) / "_generated/terms/gpu.html").read_text()
+    html = (Path(app.outdir) / TERMS / "gpu.html").read_text()
     assert "000_small.txt:1" in html
     assert 'href="large-language-model.html#term-large-language-model"' in html  # auto-link
     assert "Mentioned in" in html and "Related terms" in html
@@ -55,14 +57,14 @@ def test_term_page_shows_senses_sources_links_and_backlinks(make_app, tmp_path):
 
 def test_corpus_markup_is_escaped(make_app, tmp_path):
     app = build(make_app, tmp_path)
-    html = (Path(app.outdir) / "_generated/terms/large-language-model.html").read_text()
+    html = (Path(app.outdir) / TERMS / "large-language-model.html").read_text()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>x</b>" not in html
 
 
 def test_corpus_text_keeps_its_dashes_and_quotes_while_hand_written_pages_get_smart_quotes(make_app, tmp_path):
     app = build(make_app, tmp_path)
-    term_page = (Path(app.outdir) / "_generated/terms/top-k-5-sampling.html").read_text()
+    term_page = (Path(app.outdir) / TERMS / "top-k-5-sampling.html").read_text()
     assert "&quot;sampler --top-k 5&quot; -- the flag's name." in term_page
     assert "\u201ctypeset\u201d \u2013 with smart quotes" in (Path(app.outdir) / "index.html").read_text()
 
@@ -70,8 +72,8 @@ def test_corpus_text_keeps_its_dashes_and_quotes_while_hand_written_pages_get_sm
 def test_math_is_served_locally_and_only_where_needed(make_app, tmp_path):
     app = build(make_app, tmp_path)
     out = Path(app.outdir)
-    with_math = (out / "_generated/terms/large-language-model.html").read_text()
-    without = (out / "_generated/terms/top-k-5-sampling.html").read_text()
+    with_math = (out / TERMS / "large-language-model.html").read_text()
+    without = (out / TERMS / "top-k-5-sampling.html").read_text()
     assert '_static/mathjax/tex-chtml.js' in with_math and "cdn." not in with_math
     assert "tex-chtml.js" not in without
     assert (out / "_static/mathjax/tex-chtml.js").is_file()
@@ -96,13 +98,13 @@ def test_a_rebuild_with_nothing_changed_skips_the_pipeline_but_keeps_previews(ma
     assert "nothing changed since the last build" in again.status.getvalue()
     index = (Path(again.outdir) / "index.html").read_text()
     assert "One more hand-written line." in index
-    assert re.search(r'class="glossary-preview reference internal" href="_generated/terms/gpu.html#term-gpu" title="GPU is', index)
+    assert re.search(rf'class="glossary-preview reference internal" href="{TERMS}/gpu.html#term-gpu" title="GPU is', index)
     dump = src / "corpus" / "000_small.txt"
     dump.write_text(dump.read_text().replace("a massively parallel processor", "a very parallel processor"))
     edited = make_app("html", srcdir=src)
     edited.build()
     assert "nothing changed" not in edited.status.getvalue()
-    assert "a very parallel processor" in (Path(edited.outdir) / "_generated/terms/gpu.html").read_text()
+    assert "a very parallel processor" in (Path(edited.outdir) / TERMS / "gpu.html").read_text()
 
 
 def test_bad_config_is_reported_by_name(make_app, tmp_path):

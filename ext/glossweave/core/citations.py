@@ -1,4 +1,4 @@
-"""Citations in sense Markdown, matched to `docs/references.bib` entries.
+"""Citations in sense Markdown, matched to the entries of a .bib file.
 
 The corpus cites works in free text, in several styles::
 
@@ -16,8 +16,8 @@ without a year matches only when the surname names a single entry.
 
 API (plain Python, no Sphinx; the Sphinx layer turns spans into citations):
 
-* ``Bibliography.load(path)`` parses a .bib file with pybtex;
-  ``DEFAULT_BIB`` is the project's ``docs/references.bib``.
+* ``Bibliography.load(path)`` parses a .bib file with pybtex (the site
+  passes its ``bibtex_bibfiles``, ``glossweave check`` its ``--bib``).
 * ``find_citations(markdown, bibliography) -> list[Citation]``: spans
   ``[start, end)`` into the Markdown, like ``LinkSpan``; ``Citation.key`` is the
   bib key, or None when unmatched, with ``Citation.problem`` saying why.
@@ -37,8 +37,6 @@ from pathlib import Path
 from pybtex.database import parse_file
 
 from glossweave.core.model import Diagnostic, Glossary, Sense, Severity, Source
-
-DEFAULT_BIB = Path(__file__).resolve().parents[3] / "docs" / "references.bib"
 
 _NAME = r"(?:(?:van|von|de|der|den|du|da|di|la|le)\s+)*[A-Z][^\W\d_]*(?:['’-][A-Za-z][^\W\d_]*)*"
 _YEAR = r"(?:19|20)\d\d"
@@ -89,7 +87,7 @@ class Bibliography:
         self.entries = entries
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_BIB) -> Bibliography:
+    def load(cls, path: Path) -> Bibliography:
         data = parse_file(str(path), bib_format="bibtex")
         entries = []
         for key, entry in data.entries.items():
@@ -120,6 +118,7 @@ def find_citations(markdown: str, bibliography: Bibliography) -> list[Citation]:
         return citations
     for found in _AUTHORS.finditer(markdown):
         tail = _TAIL.match(markdown, found.end())
+        assert tail is not None, "every part of _TAIL is optional"
         year = tail.group("y1") or tail.group("y2") or tail.group("y3")
         if not year and found.group("etal"):
             before = _YEAR_BEFORE.search(markdown, 0, found.start())

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from glossweave.core.model import Report, Severity, Term
-from glossweave.core.slug import alias_key
+from glossweave.core.slug import alias_keys
 
 #: The loader's own pattern (Sphinx 9.0, sphinx/util/inventory.py); a test checks it
 #: against the real loader, so a Sphinx upgrade that changes it is noticed.
@@ -36,7 +36,7 @@ def lost_by_loader(name: str) -> bool:
 
 def unreachable_names(term: Term) -> list[tuple[str, str]]:
     """(name, key to use instead) for the term's name and aliases that the loader drops."""
-    names = [(term.name, term.slug)] + [(alias, alias_key(term.slug, alias)) for alias in term.aliases]
+    names = [(term.name, term.slug), *alias_keys(term.slug, term.aliases).items()]
     return [(name, key) for name, key in names if lost_by_loader(name)]
 
 

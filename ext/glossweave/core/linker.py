@@ -101,7 +101,7 @@ class LinkRules:
                 raise ValueError(f"link rule {name!r} must be True or False, got {getattr(self, name)!r}")
         if isinstance(self.min_length, bool) or not isinstance(self.min_length, int) or self.min_length < 1:
             raise ValueError(f"link rule 'min_length' must be a whole number >= 1, got {self.min_length!r}")
-        words = self.generic_words
+        words: object = self.generic_words  # any conf.py value until checked here
         # A bare string is iterable too, and would silently become a set of letters.
         if isinstance(words, str) or not isinstance(words, Iterable):
             raise ValueError(f"link rule 'generic_words' must be a list of words, got {words!r}")
@@ -235,8 +235,21 @@ class Linker:
             spans.append(LinkSpan(start, end, slug))
         return spans
 
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, slug) of every whole-word mention in plain text (no Markdown), in text order.
+
+        The same matching as `link` (longest first, held names, capitals,
+        plurals), for callers that find the text themselves, such as
+        another project's pages (`glossweave.consumer`).  Repeats are all
+        returned: the caller keeps the first mention, across its own texts.
+        """
+        if self._automaton is None:
+            return []
+        return self._mentions(text, _fold(text))
+
     def _mentions(self, text: str, masked: str) -> list[tuple[int, int, str]]:
         """Whole-word mentions, longest first, then leftmost; returned in text order."""
+        assert self._automaton is not None, "link() returns early without names"
         candidates = []
         for last, (slug, length, capitals_only) in self._automaton.iter(masked):
             start, stem_end = last - length + 1, last + 1

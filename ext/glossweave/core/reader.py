@@ -1,10 +1,12 @@
 """Read stage: split a raw dump into entries, whatever state its bytes are in.
 
 A dump is untrusted scraped text.  Reading never raises on content: bad bytes,
-control characters, a BOM or CRLF line ends are repaired and reported at
-`file:line`, page chrome is dropped and reported, and every header found
-becomes exactly one `RawEntry` (a header with no body is still returned, so the
-normalizer can reject it with a reason instead of losing it).
+control characters, noncharacters, a BOM or CRLF line ends are repaired and
+reported at `file:line`, page chrome is dropped and reported, and every header
+found becomes exactly one `RawEntry` (a header with no body is still returned,
+so the normalizer can reject it with a reason instead of losing it).  Header
+lines lose their invisible characters, and an entry whose names pose as Latin
+with another script's letters is rejected here (`glossweave.core.names`).
 
 Two layouts exist (see `Layout`).  Entries are found by their header line: a
 short comma-separated line that the next body line confirms by mentioning the
@@ -19,13 +21,25 @@ import unicodedata
 from pathlib import Path
 from typing import AnyStr
 
-from glossweave.core.model import Layout, RawEntry, Report, Severity, Source
+from glossweave.core.model import Layout, RawEntry, Rejection, Report, Severity, Source
+from glossweave.core.names import describe, lookalikes, strip_invisible
 
 #: Characters a header may not contain: Markdown, code and prose punctuation.
 _NOT_IN_HEADER = re.compile(r"[*|$`\"\[\]{}=#<>;!?@\\~^]")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 _WORD = re.compile(r"[^\W_]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+#: C0 controls but tab and LF (a CR left after CRLF is removed is a lone CR: markdown-it would
+#: start a new line there, the reader would not), DEL and C1 controls.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+#: Unicode's noncharacters (U+FDD0..U+FDEF and the last two code points of every plane) and
+#: surrogates, which no UTF-8 decoder should produce but `str` can hold.  XML forbids U+FFFE,
+#: U+FFFF and surrogates outright: one of them made lxml (the TBX export) raise and the ePub
+#: not well-formed.
+_NONCHARACTERS = "\ufdd0-\ufdef\ud800-\udfff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+)
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_FORBIDDEN = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}]")
 #: A header longer than this is prose, not a header.
 MAX_HEADER_CHARS = 400
 #: An entry beyond either size is reported: no real definition is this long, so it
@@ -61,14 +75,8 @@ def decode_dump(data: bytes, file: str, report: Report) -> list[str]:
                 f"invalid UTF-8 at byte {error.start}; replaced with U+FFFD",
                 Source(file, number),
             )
-        if _CONTROL.search(line):
-            line = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", line)
-            report.add(
-                Severity.ERROR,
-                "control-char",
-                "NUL or other control character replaced with U+FFFD",
-                Source(file, number),
-            )
+        if _FORBIDDEN.search(line):
+            line = _replace_forbidden(line, Source(file, number), report)
         text_lines.append(unicodedata.normalize("NFC", line))
     return text_lines
 
@@ -76,7 +84,7 @@ def decode_dump(data: bytes, file: str, report: Report) -> list[str]:
 def _clean_text(data: bytes) -> str | None:
     """The whole dump decoded at once when there is nothing to repair or report in it, else None.
 
-    Valid UTF-8 with no CR and no control character is what dumps usually
+    Valid UTF-8 with no CR, control character or noncharacter is what dumps usually
     are; decoding and checking them line by line was most of reading.  (NFC
     stays per line: one character that needs a closer look would make
     `unicodedata` normalize the whole dump.)
@@ -87,7 +95,21 @@ def _clean_text(data: bytes) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return None if _CONTROL.search(text) else text
+    return None if _FORBIDDEN.search(text) else text
+
+
+def _replace_forbidden(line: str, source: Source, report: Report) -> str:
+    """Each control character or noncharacter → U+FFFD, reported with its code points."""
+    found = sorted(set(_FORBIDDEN.findall(line)))
+    controls = [char for char in found if _CONTROL.match(char)]
+    for code, chars, what in (
+        ("control-char", controls, "control characters"),
+        ("noncharacter", [char for char in found if char not in controls], "noncharacters, which XML forbids"),
+    ):
+        if chars:
+            points = ", ".join(f"U+{ord(char):04X}" for char in chars)
+            report.add(Severity.ERROR, code, f"{points} replaced with U+FFFD ({what})", source)
+    return _FORBIDDEN.sub("\N{REPLACEMENT CHARACTER}", line)
 
 
 def _split_lines(data: AnyStr, newline: AnyStr) -> list[AnyStr]:
@@ -158,15 +180,64 @@ def _next_nonblank(lines: list[str], index: int) -> int | None:
     return None
 
 
-def find_headers(lines: list[str]) -> list[int]:
-    """Indices of the lines that start entries."""
+class _Fence:
+    """An open code fence: where it opened, and what closes it (CommonMark's rule)."""
+
+    __slots__ = ("char", "length", "index")
+
+    def __init__(self, run: str, index: int) -> None:
+        self.char, self.length, self.index = run[0], len(run), index
+
+    def closed_by(self, line: str) -> bool:
+        """A run of the same character, at least as long, and nothing else on the line."""
+        run = line.strip()
+        return len(run) >= self.length and run == self.char * len(run)
+
+
+def _fence_opening(line: str, index: int) -> _Fence | None:
+    match = _FENCE.match(line)
+    if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
+        return None  # a backtick fence's info string may not hold a backtick (CommonMark)
+    return _Fence(match.group(1), index)
+
+
+def _is_confirmed_header(lines: list[str], index: int, segments: list[str]) -> bool:
+    """Is the next non-blank line a body line that names this header's term?"""
+    following = _next_nonblank(lines, index + 1)
+    return following is not None and header_segments(lines[following]) is None and _confirms(lines[following], segments)
+
+
+def find_headers(lines: list[str], file: str, report: Report) -> list[int]:
+    """Indices of the lines that start entries.
+
+    Lines inside a code fence are code, never headers, with one exception: a
+    fence still open at a CONFIRMED header (see `_is_confirmed_header`) was
+    never closed, and ends there, reported as an error naming both lines.
+    Without that rule one missing ```` ``` ```` would swallow every entry up
+    to the next fence line, or to the end of the dump.
+    """
     headers: list[int] = []
-    in_fence = False
+    fence: _Fence | None = None
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
+        if fence is not None:
+            if fence.closed_by(line):
+                fence = None
+                continue
+            segments = header_segments(line)
+            if segments is None or not _is_confirmed_header(lines, index, segments):
+                continue
+            report.add(
+                Severity.ERROR,
+                "unclosed-fence",
+                f"code fence opened on line {fence.index + 1} is never closed; it ends at the entry header"
+                f" on line {index + 1}",
+                Source(file, fence.index + 1),
+            )
+            fence = None
+            headers.append(index)
             continue
-        if in_fence:
+        fence = _fence_opening(line, index)
+        if fence is not None:
             continue
         segments = header_segments(line)
         if segments is None:
@@ -184,7 +255,7 @@ def find_headers(lines: list[str]) -> list[int]:
 
 def split_entries(lines: list[str], file: str, report: Report) -> list[RawEntry]:
     """Cut decoded lines into raw entries; drop and report everything around them."""
-    headers = find_headers(lines)
+    headers = find_headers(lines, file, report)
     if not headers:
         if any(line.strip() for line in lines):
             report.add(Severity.ERROR, "no-entries", "no entry header found in this file", Source(file, 1))
@@ -213,13 +284,46 @@ def split_entries(lines: list[str], file: str, report: Report) -> list[RawEntry]
         entries.append(
             RawEntry(
                 source=Source(file, start + 1),
-                header=lines[start].strip(),
+                header=_visible_header(lines[start], Source(file, start + 1), report),
                 body=body,
                 body_line=body_line,
                 layout=layout,
             )
         )
     return entries
+
+
+def _visible_header(line: str, source: Source, report: Report) -> str:
+    """The header line without invisible characters (see `glossweave.core.names`), reported."""
+    header, removed = strip_invisible(line.strip())
+    if removed:
+        report.add(
+            Severity.WARNING,
+            "invisible-char",
+            f"removed from the header: {', '.join(map(describe, removed))}",
+            source,
+        )
+    return header
+
+
+def reject_lookalike_names(entries: list[RawEntry], report: Report) -> list[RawEntry]:
+    """The entries whose header names pose as no other name; the rest are rejected, as errors.
+
+    Publishing `gрu` (Cyrillic р) beside `gpu` would make a spoof term with its
+    own page, anchor and links; a maintainer who means the name can rename it.
+    """
+    kept: list[RawEntry] = []
+    for entry in entries:
+        posing = [(name, found) for name in header_segments(entry.header) or [] if (found := lookalikes(name))]
+        if not posing:
+            kept.append(entry)
+            continue
+        name, found = posing[0]
+        letters = ", ".join(f"{describe(char)} looks like Latin {latin!r}" for char, latin in found)
+        reason = f"name {name!r} mixes scripts ({letters})"
+        report.add(Severity.ERROR, "lookalike-name", f"{reason}; entry not published", entry.source)
+        report.rejected.append(Rejection(entry.source, reason, entry.header))
+    return kept
 
 
 def _file_layout(lines: list[str], headers: list[int]) -> Layout:
@@ -253,7 +357,11 @@ def _report_chrome(lines: list[str], start: int, end: int, file: str, report: Re
 
 
 def read_dump(path: Path, report: Report, data: bytes | None = None) -> list[RawEntry]:
-    """Read one dump file (or its bytes, already read) into raw entries, counting them."""
+    """Read one dump file (or its bytes, already read) into raw entries, counting them.
+
+    Every entry found is counted as read; those rejected for look-alike names
+    are in `report.rejected`, so the accounting still balances.
+    """
     file = path.name
     if data is None:
         try:
@@ -264,4 +372,4 @@ def read_dump(path: Path, report: Report, data: bytes | None = None) -> list[Raw
             return []
     entries = split_entries(decode_dump(data, file, report), file, report)
     report.entries_read[file] = len(entries)
-    return entries
+    return reject_lookalike_names(entries, report)

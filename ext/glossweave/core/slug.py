@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
+
+from glossweave.core.model import Report, Severity, Source, Term
 
 _SYMBOLS = {"+": " plus ", "#": " sharp ", "&": " and ", "@": " at ", "%": " percent ", "*": " star ", "=": " eq "}
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -43,9 +46,9 @@ def _spell(char: str) -> str:
 MAX_SLUG_CHARS = 100
 
 
-def _digest(name: str) -> str:
+def _digest(name: str, length: int = 6) -> str:
     """Of the exact name: `X` and `x` slug alike, so only their hashes can tell them apart."""
-    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:length]
 
 
 class _Spellings(dict):
@@ -68,18 +71,20 @@ def base_slug(name: str) -> str:
     return slug
 
 
-def alias_key(term_slug: str, alias: str) -> str:
-    """An alias's key: its anchor is `term-<key>`, hung off its term's slug so it stays unique."""
-    return f"{term_slug}--{base_slug(alias)}"
-
-
-def disambiguated(name: str) -> str:
+def disambiguated(name: str, digits: int = 6) -> str:
     """The slug used when `base_slug(name)` is shared with another name."""
-    return f"{base_slug(name)}-{_digest(name)}"
+    return f"{base_slug(name)}-{_digest(name, digits)}"
 
 
-def assign_slugs(names: list[str]) -> dict[str, str]:
-    """Slug for each name; names that collide are disambiguated (see module docstring)."""
+def assign_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Slug for each name, all distinct; names that collide are disambiguated (see module docstring).
+
+    A name that is exactly its slug keeps it.  Six hex digits of a hash tell
+    the others apart; should two of those still meet (a name spelled like
+    another's disambiguated slug, or a crafted hash collision), the names
+    involved get more digits until every slug is unique.  Each step depends
+    only on the set of names, never on their order.
+    """
     by_slug: dict[str, list[str]] = {}
     for name in names:
         by_slug.setdefault(base_slug(name), []).append(name)
@@ -87,4 +92,75 @@ def assign_slugs(names: list[str]) -> dict[str, str]:
     for slug, group in by_slug.items():
         for name in group:
             slugs[name] = slug if len(group) == 1 or name == slug else disambiguated(name)
+    digits = 6
+    while clashes := _clashing(slugs):
+        digits += 4
+        if digits > 40:  # equal SHA-1 hashes: only a number can tell them apart
+            for number, name in enumerate(sorted(clashes), start=1):
+                slugs[name] = f"{disambiguated(name, 40)}-{number}"
+            break
+        for name in clashes:
+            slugs[name] = disambiguated(name, digits)
     return slugs
+
+
+def _clashing(slugs: dict[str, str]) -> list[str]:
+    """The names whose slug another name also has, but the one that is its own slug."""
+    holders: dict[str, list[str]] = {}
+    for name, slug in slugs.items():
+        holders.setdefault(slug, []).append(name)
+    return [name for slug, group in holders.items() if len(group) > 1 for name in group if name != slug]
+
+
+def alias_keys(term_slug: str, aliases: Iterable[str]) -> dict[str, str]:
+    """Each alias's key: its anchor is `term-<key>`, hung off its term's slug.
+
+    The `--` keeps alias anchors apart from every term's (slugs never hold two
+    hyphens in a row), and the aliases of one term are slugged together, so
+    `a/b` and `a-b` get two ids on their page, where they used to share one.
+    """
+    aliases = list(aliases)
+    slugs = assign_slugs(aliases)
+    return {alias: f"{term_slug}--{slugs[alias]}" for alias in aliases}
+
+
+def report_category_collisions(terms: list[Term], report: Report) -> None:
+    """Categories that slug alike get pages of their own (see `assign_slugs`); each clash is an error.
+
+    Their pages used to be one file, written twice, and the terms of the first
+    category vanished from it.  Both pages now survive, but under hashed names
+    a reader cannot guess, so a maintainer should rename one category.
+    """
+    first_source: dict[str, Source] = {}
+    for term in terms:
+        for definition in term.definitions:
+            source = min(definition.sources)
+            if definition.category not in first_source or source < first_source[definition.category]:
+                first_source[definition.category] = source
+    slugs = assign_slugs(first_source)
+    by_base: dict[str, list[str]] = {}
+    for category in sorted(first_source):
+        by_base.setdefault(base_slug(category), []).append(category)
+    for base, group in by_base.items():
+        if len(group) > 1:
+            pages = ", ".join(f"{category!r} → categories/{slugs[category]}" for category in group)
+            report.add(
+                Severity.ERROR,
+                "category-slug-collision",
+                f"{len(group)} categories slug alike as {base!r}; each keeps its own page: {pages}",
+                min(first_source[category] for category in group),
+            )
+
+
+def report_alias_collisions(terms: list[Term], report: Report) -> None:
+    """Aliases of one term that slug alike (`a/b`, `a-b`) get distinct anchors (see `alias_keys`); say which."""
+    for term in terms:
+        by_base: dict[str, list[str]] = {}
+        for alias in term.aliases:
+            by_base.setdefault(base_slug(alias), []).append(alias)
+        clashes = [group for group in by_base.values() if len(group) > 1]
+        if clashes:
+            keys = alias_keys(term.slug, term.aliases)
+            anchors = "; ".join(", ".join(f"{alias!r} → term-{keys[alias]}" for alias in group) for group in clashes)
+            report.add(Severity.WARNING, "alias-slug-collision", f"aliases slug alike; anchors disambiguated: {anchors}",
+                       term.sources[0])

@@ -20,8 +20,11 @@ collector is turned back on (`gc.freeze` then `gc.unfreeze`, which walks
 nothing).  Otherwise the first allocation after it would walk every object
 the run made (they all count as young), and the middle generation would walk
 them again: seconds at 64,000 entries, for objects that live as long as the
-glossary.  If the caller has frozen objects of its own (the site does, for a
-build), ours stay frozen with them and are released when it unfreezes.
+glossary.  During a site build that froze the objects it found
+(`freeze_for_build`), ours stay frozen with them and are released with them
+(`unfreeze_build`).  Objects a host process froze itself are never unfrozen
+here; while there are any, nothing is frozen either (only the host may
+release its frozen objects, and that would release ours with them).
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ Result = TypeVar("Result")
 
 #: What the forked workers call: (function, shared inputs), set just before forking.
 _TASK: tuple[Callable[[Any, Any], Any], Any] | None = None
+#: Whether the objects frozen now were frozen by `freeze_for_build` (ours to release).
+_build_froze = False
 
 
 def available_cpus() -> int:
@@ -74,6 +79,24 @@ def _run(item: Any) -> Any:
     return function(shared, item)
 
 
+def freeze_for_build() -> bool:
+    """`gc.freeze()` what exists, unless the host has frozen objects of its own; True when it froze."""
+    global _build_froze
+    if _build_froze or gc.get_freeze_count():
+        return False
+    gc.freeze()
+    _build_froze = True
+    return True
+
+
+def unfreeze_build() -> None:
+    """Release what `freeze_for_build` froze (with what joined it), and nothing when it froze nothing."""
+    global _build_froze
+    if _build_froze:
+        gc.unfreeze()
+        _build_froze = False
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Run the body with the cyclic garbage collector off; what it made joins the oldest generation (see the module docstring)."""
@@ -83,8 +106,9 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            callers_frozen = gc.get_freeze_count()
-            gc.freeze()
-            if not callers_frozen:
+            if _build_froze:
+                gc.freeze()  # with the build's frozen objects, released with them
+            elif not gc.get_freeze_count():
+                gc.freeze()
                 gc.unfreeze()
             gc.enable()

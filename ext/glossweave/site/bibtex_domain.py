@@ -19,6 +19,12 @@ pybtex style whose code changes under the same name is noticed only when the
 Documents are cleared and merged by upstream's code, so parallel builds stay
 correct: the index and the formatting are only used in `env_updated`, which
 runs in the main process after the merge.
+
+The filtering, sorting and formatting are upstream's methods with the lookups
+changed, and evaluate `:filter:` with upstream's private `_FilterVisitor`;
+`glossweave.site.compat.bibtex_filter_visitor` checks both are as written here,
+and otherwise upstream's own domain is used (glossweave.site.bibliography).
+docs/upstream-patches.md describes the change that would make this module unnecessary.
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from sphinx.util import logging
-from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
+from sphinxcontrib.bibtex.domain import BibtexDomain
+
+from glossweave.site.compat import bibtex_filter_visitor
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -137,15 +145,17 @@ class IndexedBibtexDomain(BibtexDomain):
         """Upstream's, with the documents citing each entry looked up in the index instead of scanned for."""
         bibliography = self.bibliographies[bibliography_key]
         citing_docnames = self._citation_index().citing_docnames
+        filter_visitor = bibtex_filter_visitor()
+        assert filter_visitor is not None, "this domain is only used when the visitor is there"
         for entry in self.get_entries(bibliography.bibfiles):
             key = bibliography.keyprefix + entry.key
             cited_docnames = citing_docnames.get(key) or set()  # the filter only reads it
-            visitor = _FilterVisitor(entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames)
+            visitor = filter_visitor(entry=entry, docname=bibliography_key.docname, cited_docnames=cited_docnames)
             try:
                 success = visitor.visit(bibliography.filter_)
             except ValueError as err:
                 logger.warning(
-                    "syntax error in :filter: expression; %s" % err,
+                    f"syntax error in :filter: expression; {err}",
                     location=(bibliography_key.docname, bibliography.line),
                     type="bibtex",
                     subtype="filter_syntax_error",

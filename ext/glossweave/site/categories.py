@@ -38,11 +38,14 @@ def category_ref(category_slug: str, label: str, docname: str) -> pending_xref:
 
 
 class CategoryRole(XRefRole):
-    """`{category}` with no domain prefix resolves in the `glossary` domain."""
+    """`{category}` with no domain prefix resolves in the `glossary` domain.
 
-    def run(self):
-        self.name = "glossary:category"
-        return super().run()
+    The role's name tells `XRefRole` the domain; it is the name docutils calls
+    the role with (the public role interface), given here in full.
+    """
+
+    def __call__(self, name, rawtext, text, lineno, inliner, options=None, content=()):
+        return super().__call__("glossary:category", rawtext, text, lineno, inliner, options, content)
 
 
 class GlossaryDomain(Domain):
@@ -87,7 +90,7 @@ class GlossaryDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for key, (docname, label) in self.categories.items():
-            yield key, label, "category", docname, "", 1
+            yield key, label, "category", docname, "", -1  # in objects.inv, not in search results: those are terms
 
 
 def setup_categories(app: Sphinx) -> None:

@@ -23,9 +23,10 @@ CONFIG_VALUES: dict[str, tuple[object, str]] = {
     "glossary_corpus": ("docs/corpus", "folder of *.txt dumps, relative to conf.py"),
     "glossary_site_name": ("Glossary", "site name, used in page titles"),
     "glossary_link_rules": ({}, "LinkRules fields, e.g. {'min_length': 3}"),
-    "glossary_node_modules": ("node_modules", "folder holding the mathjax npm packages, relative to conf.py"),
+    "glossary_node_modules": (None, "folder holding the mathjax npm packages, relative to conf.py; by default the nearest above conf.py"),
     "glossary_cache_dir": ("_build/.glossary-cache", "where parsed dumps are cached, relative to conf.py"),
-    "glossary_book": (False, "emit the book's pages (root `_generated/book`) for LaTeX/PDF and ePub"),
+    "glossary_book": (False, "emit the book's pages (included by the book's root from `_generated/book.md`) for LaTeX/PDF and ePub"),
+    "glossary_overrides": ("", "the maintainers' identity overrides file (TOML), relative to conf.py; '' for none"),
 }
 
 
@@ -34,9 +35,10 @@ class SiteConfig:
     corpus: Path
     site_name: str
     link_rules: LinkRules
-    node_modules: Path
+    node_modules: Path | None  # None: no MathJax found (glossweave.site.math warns once)
     cache_dir: Path
     book: bool
+    overrides: Path | None
 
     @classmethod
     def from_sphinx(cls, config: Config, confdir: Path) -> SiteConfig:
@@ -53,13 +55,36 @@ class SiteConfig:
             link_rules = LinkRules.from_mapping(rules)
         except (TypeError, ValueError) as error:
             raise ConfigError(f"glossary_link_rules: {error}") from error
-        node_modules = confdir / _text(config, "glossary_node_modules")
-        if not (node_modules / "mathjax" / "tex-chtml.js").is_file():
-            raise ConfigError(f"glossary_node_modules: no mathjax/tex-chtml.js under {node_modules} (run `npm ci`)")
+        if config.glossary_node_modules is None:
+            node_modules = find_node_modules(confdir)
+        else:
+            node_modules = confdir / _text(config, "glossary_node_modules")
+            if not has_mathjax(node_modules):
+                raise ConfigError(f"glossary_node_modules: no {MATHJAX_SCRIPT} under {node_modules} (run `npm ci`)")
         book = config.glossary_book
         if not isinstance(book, bool):
             raise ConfigError(f"glossary_book must be True or False, got {type(book).__name__}")
-        return cls(corpus, site_name, link_rules, node_modules, confdir / _text(config, "glossary_cache_dir"), book)
+        overrides = _text(config, "glossary_overrides").strip()
+        if overrides and not (confdir / overrides).is_file():
+            raise ConfigError(f"glossary_overrides: {confdir / overrides} is not a file")
+        cache_dir = confdir / _text(config, "glossary_cache_dir")
+        return cls(corpus, site_name, link_rules, node_modules, cache_dir, book, confdir / overrides if overrides else None)
+
+
+#: What a `node_modules` folder must hold to serve MathJax.
+MATHJAX_SCRIPT = "mathjax/tex-chtml.js"
+
+
+def has_mathjax(node_modules: Path) -> bool:
+    return (node_modules / MATHJAX_SCRIPT).is_file()
+
+
+def find_node_modules(confdir: Path) -> Path | None:
+    """The nearest `node_modules` holding MathJax in conf.py's folder or above it, as node itself looks."""
+    for folder in (confdir.resolve(), *confdir.resolve().parents):
+        if has_mathjax(folder / "node_modules"):
+            return folder / "node_modules"
+    return None
 
 
 def _text(config: Config, name: str) -> str:
@@ -80,5 +105,6 @@ def _validate(app: Sphinx, config: Config) -> None:
 
 def setup_config(app: Sphinx) -> None:
     for name, (default, description) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, "env", types=frozenset({type(default)}), description=description)
+        types = frozenset({str, type(None)}) if default is None else frozenset({type(default)})  # None: "look for it"
+        app.add_config_value(name, default, "env", types=types, description=description)
     app.connect("config-inited", _validate)

@@ -10,7 +10,9 @@ still cannot convert is a build warning, never silent TeX.
 
 EPUB 3 also wants every page that holds MathML flagged `properties="mathml"`
 in the package document, which Sphinx's template does not do: `Epub3Builder`
-adds the flag after Sphinx writes content.opf and before it zips the book.
+adds the flag after Sphinx writes content.opf and before it zips the book,
+reading and writing the package document as the XML the EPUB standard defines
+(not as the text Sphinx's template happens to produce).
 
 Bibliography entries: docutils marks each with DPUB-ARIA's `doc-biblioentry`
 role, which EPUBCheck reports as deprecated; `EpubTranslator` makes them plain
@@ -19,19 +21,22 @@ role, which EPUBCheck reports as deprecated; `EpubTranslator` makes them plain
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 from docutils import nodes
 from latex2mathml.converter import convert
+from lxml import etree
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder as SphinxEpub3Builder
 from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
+from glossweave.site.ebook import BookBuilderMixin
+
 logger = logging.getLogger(__name__)
 RENDERER = "mathml"
-_XHTML_ITEM = re.compile(r'<item id="[^"]*" href="(?P<href>[^"]*)" media-type="application/xhtml\+xml" />')
+OPF = "{http://www.idpf.org/2007/opf}"
 
 
 def to_mathml(latex: str, display: str, node: nodes.Element) -> str:
@@ -59,20 +64,23 @@ class EpubTranslator(HTML5Translator):
         self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
-class Epub3Builder(SphinxEpub3Builder):
-    """Sphinx's ePub 3 builder, plus the `mathml` property on pages that hold MathML."""
+class Epub3Builder(BookBuilderMixin, SphinxEpub3Builder):
+    """Sphinx's ePub 3 builder, plus the `mathml` property on pages that hold MathML (and see `BookBuilderMixin`)."""
 
     def build_content(self) -> None:
         super().build_content()
-        opf = self.outdir / "content.opf"
+        flag_mathml_pages(self.outdir / "content.opf")
 
-        def flag(item: re.Match) -> str:
-            page = self.outdir / item.group("href")
-            if "<math" in page.read_text(encoding="utf-8"):
-                return item.group(0).replace(" />", ' properties="mathml" />')
-            return item.group(0)
 
-        opf.write_text(_XHTML_ITEM.sub(flag, opf.read_text(encoding="utf-8")), encoding="utf-8")
+def flag_mathml_pages(opf: Path) -> None:
+    """Add `mathml` to the `properties` of each XHTML manifest item of `opf` whose page holds MathML."""
+    tree = etree.parse(str(opf))
+    for item in tree.iterfind(f"{OPF}manifest/{OPF}item[@media-type='application/xhtml+xml']"):
+        properties = item.get("properties", "").split()
+        page = opf.parent / item.get("href", "")
+        if "mathml" not in properties and page.is_file() and "<math" in page.read_text(encoding="utf-8"):
+            item.set("properties", " ".join([*properties, "mathml"]))
+    tree.write(str(opf), xml_declaration=True, encoding="UTF-8")
 
 
 def _choose_renderers(app: Sphinx, config: Config) -> None:

@@ -23,7 +23,10 @@ Two costs grow with the corpus rather than with the page being built:
   the page is resolved for writing.
 
 Both are undone when the build finishes, for processes that run several builds
-(the test suite).
+(the test suite): the collector gets back the thresholds it had when the build
+started, and only objects the build froze are unfrozen; a host that froze
+objects of its own keeps them frozen, and the build then freezes nothing.
+Sphinx's caches are reached through `glossweave.site.compat`.
 """
 
 from __future__ import annotations
@@ -32,52 +35,53 @@ import gc
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
+
+from glossweave.core.workers import freeze_for_build, unfreeze_build
+from glossweave.site.compat import doctree_write_cache, pickled_doctree_cache
 
 #: Allocations between young-generation collections (CPython's default is 700).
 YOUNG_THRESHOLD = 50_000
 #: Doctrees a serial build keeps in memory between reading and writing them.
 KEPT_DOCTREES = 2_000
 
-_DEFAULT_THRESHOLDS = gc.get_threshold()
 
+class BatchedCollector:
+    """The collector's settings for one build: what it found at the start, put back at the end."""
 
-def _collect_in_batches(app: Sphinx) -> None:
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG_THRESHOLD, *_DEFAULT_THRESHOLDS[1:])
+    def __init__(self) -> None:
+        self.found: tuple[int, ...] | None = None
 
+    def start(self, app: Sphinx) -> None:
+        self.found = gc.get_threshold()
+        gc.collect()
+        freeze_for_build()
+        gc.set_threshold(YOUNG_THRESHOLD, *self.found[1:])
 
-def _restore_collector(app: Sphinx, exception: Exception | None) -> None:
-    gc.set_threshold(*_DEFAULT_THRESHOLDS)
-    gc.unfreeze()
+    def stop(self, app: Sphinx, exception: Exception | None) -> None:
+        if self.found is not None:
+            gc.set_threshold(*self.found)
+            self.found = None
+        unfreeze_build()
 
 
 def _bound_write_cache(app: Sphinx, doctree: nodes.document) -> None:
     """Drop the oldest cached doctrees beyond `KEPT_DOCTREES` (insertion order is read order)."""
-    cache = write_cache(app.env)
-    while len(cache) > KEPT_DOCTREES:
+    cache = doctree_write_cache(app.env)
+    while cache is not None and len(cache) > KEPT_DOCTREES:
         del cache[next(iter(cache))]
 
 
 def _drop_loaded_pickle(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    pickle_cache(app.env).pop(docname, None)
-
-
-def write_cache(env: BuildEnvironment) -> dict[str, nodes.document]:
-    """Sphinx's private read-to-write doctree cache (tests/site/test_memory.py fails if it moves)."""
-    return env._write_doc_doctree_cache
-
-
-def pickle_cache(env: BuildEnvironment) -> dict[str, bytes]:
-    """Sphinx's private cache of loaded doctree pickles (tests/site/test_memory.py fails if it moves)."""
-    return env._pickled_doctree_cache
+    cache = pickled_doctree_cache(app.env)
+    if cache is not None:
+        cache.pop(docname, None)
 
 
 def setup_memory(app: Sphinx) -> None:
+    collector = BatchedCollector()
     # before the pipeline and the emitter (`builder-inited`, priority 500): they run with the
     # collector in batches, and the pipeline's result joins the frozen objects (glossweave.core.workers)
-    app.connect("builder-inited", _collect_in_batches, priority=100)
-    app.connect("build-finished", _restore_collector)
+    app.connect("builder-inited", collector.start, priority=100)
+    app.connect("build-finished", collector.stop)
     app.connect("doctree-read", _bound_write_cache)
     app.connect("doctree-resolved", _drop_loaded_pickle)

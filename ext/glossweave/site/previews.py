@@ -3,9 +3,13 @@
 The summary is put on each resolved term link at build time (as the link's
 `title`, plus a `glossary-preview` class), by a post-transform that runs after
 references are resolved.  It reads only the anchor a link points to, so it
-works for auto-links, letter pages and hand-written `{term}` references alike,
-under -j, offline, with no server or third-party service.  `_static/
-glossary-previews.js` turns the title into an accessible tooltip.
+works for auto-links and hand-written `{term}` references alike, under -j,
+offline, with no server or third-party service.  Links in the name — summary
+lists of letter and category pages get none: the summary is printed beside
+them.  The package's `glossweave/static/glossary-previews.js` turns the title
+into an accessible tooltip; other projects' links to our terms get the same
+files (`glossweave.consumer`), and the same summaries, from the previews file
+`glossweave.site.previews_file` publishes.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from glossweave.assets import setup_preview_assets
 from glossweave.site.generate import state
+from glossweave.site.terms import SUMMARY_SHOWN
 
 
 class AddPreviews(SphinxPostTransform):
@@ -26,6 +32,8 @@ class AddPreviews(SphinxPostTransform):
         if site is None:
             return
         for ref in self.document.findall(nodes.reference):
+            if any(SUMMARY_SHOWN in child.get("classes", ()) for child in ref.children if isinstance(child, nodes.Element)):
+                continue  # the summary is printed beside the link already
             anchor = ref.get("refid") or ref.get("refuri", "").partition("#")[2]
             summary = site.summaries.get(anchor)
             if summary:
@@ -35,4 +43,4 @@ class AddPreviews(SphinxPostTransform):
 
 def setup_previews(app: Sphinx) -> None:
     app.add_post_transform(AddPreviews)
-    app.add_js_file("glossary-previews.js", loading_method="defer")
+    setup_preview_assets(app)

@@ -32,6 +32,7 @@ from pygments.util import ClassNotFound
 
 from glossweave.core.markdown import new_parser
 from glossweave.core.model import LinkSpan
+from glossweave.core.nesting import dropped_blocks, flattened_blocks, flattened_inline
 
 # Private-use characters mark term links inside the text before parsing; corpus
 # text may not contain them (they are replaced by U+FFFD first).
@@ -86,12 +87,18 @@ def render_markdown(
     `links[i]` becomes `make_term_ref(links[i].target, children)`; everything
     else the corpus says is rendered as the plain structure CommonMark gives it.
     """
-    tokens = _MD.parse(mark_links(markdown, links))
-    return _Builder(links, make_term_ref, docname).blocks(tokens)
+    marked = mark_links(markdown, links)
+    return _Builder(links, make_term_ref, docname, marked).blocks(_MD.parse(marked))
 
 
 class _Builder:
-    """Turns markdown-it tokens into docutils nodes; unknown tokens become text."""
+    """Turns markdown-it tokens into docutils nodes; unknown tokens become text.
+
+    Lists and quotes nested deeper than LaTeX can typeset, and inline wrappers
+    nested absurdly deep, are flattened by `glossweave.core.nesting`'s rule (the one
+    `make check` reports): their content joins the enclosing node, and a
+    flattened list item keeps its marker as text.
+    """
 
     _CONTAINERS = {
         "bullet_list_open": lambda tok: nodes.bullet_list(bullet="-"),
@@ -107,43 +114,69 @@ class _Builder:
         "s_open": lambda: nodes.inline(classes=["strikethrough"]),
     }
 
-    def __init__(self, links: Sequence[LinkSpan], make_term_ref: MakeTermRef, docname: str) -> None:
+    def __init__(self, links: Sequence[LinkSpan], make_term_ref: MakeTermRef, docname: str, source: str) -> None:
         self.links = links
         self.make_term_ref = make_term_ref
         self.docname = docname
+        self.source_lines = source.split("\n")
+        self.marker = ""  # the marker of a flattened list item, until its first block shows it
 
     def blocks(self, tokens: list[Token]) -> list[nodes.Node]:
         root = nodes.container()
         stack: list[nodes.Element] = [root]
+        flat = flattened_blocks(tokens)
+        dropped = set(dropped_blocks(tokens, _MD.options["maxNesting"]))
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            if tok.type in self._CONTAINERS:
+            if i in dropped:
+                self.add_block(stack, nodes.paragraph("", self.strip_marks(self.source_text(tok))))
+            if i in flat:
+                if tok.type == "list_item_open" and i not in dropped:
+                    self.marker += f"{tok.info}{tok.markup} "
+                elif tok.type == "list_item_close" and self.marker:
+                    self.add_block(stack, nodes.paragraph())
+            elif tok.type in self._CONTAINERS:
                 node = self._CONTAINERS[tok.type](tok)
-                stack[-1] += node
+                self.add_block(stack, node)
                 stack.append(node)
             elif tok.type.endswith("_close") and tok.type.replace("_close", "_open") in self._CONTAINERS:
                 stack.pop()
             elif tok.type in ("paragraph_open", "heading_open"):
                 node = nodes.paragraph() if tok.type == "paragraph_open" else nodes.rubric()
                 node += self.inline(tokens[i + 1])
-                stack[-1] += node
+                self.add_block(stack, node)
                 i += 2  # skip the inline and the closing token
             elif tok.type == "table_open":
                 end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
-                stack[-1] += self.table(tokens[i:end])
+                self.add_block(stack, self.table(tokens[i:end]))
                 i = end
             elif tok.type in ("fence", "code_block"):
-                stack[-1] += self.code(tok)
+                self.add_block(stack, self.code(tok))
             elif tok.type == "math_block":
                 math = self.strip_marks(tok.content)
-                stack[-1] += nodes.math_block(math, math, nowrap=False, number=None, label=None, docname=self.docname)
+                self.add_block(stack, nodes.math_block(math, math, nowrap=False, number=None, label=None, docname=self.docname))
             elif tok.type == "hr":
                 pass  # a rule inside a definition carries no content
             elif tok.content:
-                stack[-1] += nodes.paragraph("", self.strip_marks(tok.content))
+                self.add_block(stack, nodes.paragraph("", self.strip_marks(tok.content)))
             i += 1
         return list(root.children)
+
+    def add_block(self, stack: list[nodes.Element], node: nodes.Element) -> None:
+        """Append a block to the innermost open node; the first after a flattened list item shows its marker."""
+        if self.marker:
+            if isinstance(node, nodes.paragraph):
+                node.insert(0, nodes.Text(self.marker))
+            else:
+                stack[-1] += nodes.paragraph("", self.marker.rstrip())
+            self.marker = ""
+        stack[-1] += node
+
+    def source_text(self, tok: Token) -> str:
+        """The source lines of a token, as written (for content the parser did not read)."""
+        start, end = tok.map or (0, 0)
+        return "\n".join(line.strip() for line in self.source_lines[start:end])
 
     def code(self, tok: Token) -> nodes.literal_block:
         """A code block; an info string that is not a known language is shown, not obeyed."""
@@ -191,8 +224,12 @@ class _Builder:
     def inline(self, tok: Token) -> list[nodes.Node]:
         root = nodes.inline()
         stack: list[nodes.Element] = [root]
-        for child in tok.children or []:
+        children = tok.children or []
+        flat = flattened_inline(children)
+        for index, child in enumerate(children):
             kind = child.type
+            if index in flat:
+                continue  # a wrapper nested too deep: its text joins the enclosing one
             if kind == "text":
                 self.text(child.content, stack)
             elif kind in ("softbreak", "hardbreak"):

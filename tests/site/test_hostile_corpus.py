@@ -367,7 +367,6 @@ def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
 # other branches are marked xfail(strict) with the branch they need.
 
 NEEDS_MATH = "needs math: whitelisted formulas that stop LaTeX (x^2^3, \\over, \\left, \\hline, \\cr, bare \\frac, deep \\sqrt)"
-NEEDS_MDMODEL = "needs mdmodel: one Markdown model, so math after a backtick in a URL or table cell is checked"
 NEEDS_BOTH = "needs mdmodel (math found on tokens) and math (formulas typeset, LaTeX hardened, build-time MathJax)"
 OTHERS = HOSTILE / "others"
 CANARY = "glossweave-canary-3b7e1d-must-never-appear"
@@ -488,7 +487,6 @@ def test_acceptance_no_file_leaks_into_the_book_and_nothing_ran_in_tex(acceptanc
     assert "runsystem(" not in (root / "_build" / "latex" / "glossary.log").read_text(encoding="utf-8", errors="replace")
 
 
-@pytest.mark.xfail(reason=NEEDS_BOTH, strict=True)
 def test_acceptance_nothing_runs_in_a_browser(acceptance):
     root, _ = acceptance
     for name, page in _pages(root / "_build" / "html", ".html").items():
@@ -505,8 +503,7 @@ def _attack_lines(name: str, token: str) -> list[tuple[str, int]]:
 @pytest.mark.parametrize(
     ("dump", "line"),
     [pytest.param(*where, marks=pytest.mark.xfail(reason=NEEDS_MATH, strict=True)) for where in _attack_lines("math.txt", r"MATH-\d+")]
-    + [pytest.param(*where, marks=pytest.mark.xfail(reason=NEEDS_MDMODEL, strict=True))
-       for where in _attack_lines("markdown.txt", r"BYPASS-0[1-7]|\$\\style")],
+    + _attack_lines("markdown.txt", r"BYPASS-0[1-7]|\$\\style"),
 )
 def test_acceptance_check_names_each_attack_at_its_line(acceptance, dump, line):
     _, runs = acceptance
@@ -518,20 +515,17 @@ def _term_page(acceptance, slug: str):
     return lxml_html.fromstring((root / "_build" / "html" / TERMS / f"{slug}.html").read_bytes())
 
 
-@pytest.mark.xfail(reason="needs mdmodel: `*` outside $…$ renders as written", strict=True)
 def test_acceptance_multiplication_stars_render_as_written(acceptance):
     (definition,) = _definitions(_term_page(acceptance, "star-product"))
     assert "z = U*v + (P*Q)*v" in " ".join(definition.text_content().split()) and not definition.xpath(".//em")
 
 
-@pytest.mark.xfail(reason="needs mdmodel: `_` in pseudo-math outside $…$ renders as written", strict=True)
 def test_acceptance_pseudo_math_underscores_render_as_written(acceptance):
     (definition,) = _definitions(_term_page(acceptance, "underscore-names"))
     assert "∇_x log p(x)" in definition.text_content() and "x_{t+1}" in definition.text_content()
     assert not definition.xpath(".//em")
 
 
-@pytest.mark.xfail(reason="needs mdmodel: unfenced shell lines with # comments are code, not headings", strict=True)
 def test_acceptance_unfenced_shell_comments_stay_code(acceptance):
     (definition,) = _definitions(_term_page(acceptance, "shell-comments"))
     assert not definition.xpath('.//*[contains(@class, "rubric")]')

@@ -43,7 +43,9 @@ _NESTED_MARKS = 4
 _ROUNDS = 3
 
 
-def finish_markdown(blocks: list[Block], file: str, report: Report) -> tuple[list[Block], markdown.Document | None]:
+def finish_markdown(
+    blocks: list[Block], file: str, report: Report, one_line_per_line: bool = True
+) -> tuple[list[Block], markdown.Document | None]:
     """Repair math and keep unmeant emphasis literal in an entry's blocks, read as the site renders them.
 
     When every block parses alone as it does among the others (nothing runs
@@ -51,13 +53,16 @@ def finish_markdown(blocks: list[Block], file: str, report: Report) -> tuple[lis
     the blocks that need it are parsed, and None is returned for the document.
     Otherwise the blocks are joined as the site renders them and read whole,
     and that final reading is returned.  The blocks change only where needed.
+    Diagnostics name the dump line of each block line when the dump gave the
+    block one line per line (`one_line_per_line`; a flattened body is one line).
     """
     blocks = [_without_carriage_returns(block) for block in blocks]
     if all(markdown.blocks_stand_alone(block.markdown()) for block in blocks if block.kind is not BlockKind.CODE):
-        return [_finished(block, file, report) for block in blocks], None
+        return [_finished(block, file, report, one_line_per_line) for block in blocks], None
     text = "\n\n".join(block.markdown() for block in blocks)
     if any("$" in line for block in blocks if block.kind is not BlockKind.CODE for line in block.lines):
-        document = texmath.repair_markdown(text, Source(file, blocks[0].line), report, _line_sources(blocks, file))
+        where = _line_sources(blocks, file, one_line_per_line)
+        document = texmath.repair_markdown(text, Source(file, blocks[0].line), report, where)
     elif _may_hold_unmeant_emphasis(text):
         document = markdown.Document(text)
     else:
@@ -74,12 +79,15 @@ def _without_carriage_returns(block: Block) -> Block:
     return Block(block.kind, [line.replace("\r", "\ufffd") for line in block.lines], block.line)
 
 
-def _finished(block: Block, file: str, report: Report) -> Block:
+def _finished(block: Block, file: str, report: Report, one_line_per_line: bool) -> Block:
     """One block, repaired and with unmeant emphasis literal (its parse stays in `markdown.parsed`)."""
     if block.kind is BlockKind.CODE:
         return block
     source = block.markdown()
-    document = texmath.repair_markdown(source, Source(file, block.line), report) if "$" in source else None
+    document = None
+    if "$" in source:
+        where = _line_sources([block], file, one_line_per_line)
+        document = texmath.repair_markdown(source, Source(file, block.line), report, where)
     if _may_hold_unmeant_emphasis(document.text if document else source):
         document = _literal_emphasis(document or markdown.parsed(source))
     if document is None or document.text == source:
@@ -97,12 +105,13 @@ def _literal_emphasis(document: markdown.Document) -> markdown.Document:
     return document
 
 
-def _line_sources(blocks: list[Block], file: str) -> Callable[[int], Source]:
-    """Line of the joined text → the dump line of its block (for diagnostics)."""
-    starts = []
+def _line_sources(blocks: list[Block], file: str, one_line_per_line: bool) -> Callable[[int], Source]:
+    """Line of the joined text → the dump line it came from (for diagnostics)."""
+    sources = []
     for block in blocks:
-        starts += [Source(file, block.line)] * (len(block.lines) + 1)
-    return lambda line: starts[min(line, len(starts) - 1)]
+        lines = range(len(block.lines) + 1)
+        sources += [Source(file, block.line + (offset if one_line_per_line else 0)) for offset in lines]
+    return lambda line: sources[min(line, len(sources) - 1)]
 
 
 def _regrouped(blocks: list[Block], text: str) -> list[Block]:

@@ -35,7 +35,7 @@ def normalize_entry(raw: RawEntry, report: Report) -> Entry | Rejection:
     blocks = restore_blocks(lines, raw.source.file, report)
     if not blocks:
         return Rejection(raw.source, "body has no content", raw.header)
-    blocks, document = finish_markdown(blocks, raw.source.file, report)
+    blocks, document = finish_markdown(blocks, raw.source.file, report, one_line_per_line=raw.layout is Layout.LINES)
     name, source = name_from_body(header, blocks[0].lines[0])
     entry = Entry(raw, header, name, source, blocks, summarize(blocks, document))
     entry.unlinkable = unlinkable_regions(blocks, document)

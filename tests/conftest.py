@@ -17,13 +17,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from debian_list import debian_packages
 from hypothesis import settings
 
 settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, print_blob=True)
-settings.register_profile("explore", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
-
-from debian_list import debian_packages
+settings.register_profile("explore", max_examples=1000, deadline=None)
 
 #: Debian packages whose absence skipped a collected test (named again at the end of the run).
 SKIPPED_FOR: set[str] = set()

@@ -24,8 +24,9 @@ MAX_GROWTH = 5.0
 LINKER = Linker({"alpha": "alpha", "gpu": "gpu", "dropout": "dropout"})
 
 
-def lines_executed(body: str, layout: Layout) -> int:
-    raw = RawEntry(Source("cost.txt", 1), "cost term, general", [body], 2, layout)
+def lines_executed(body: list[str], layout: Layout) -> int:
+    """Lines of Python run while one entry of this body is normalized, linked and written as plain text."""
+    raw = RawEntry(Source("cost.txt", 1), "cost term, general", body, 2, layout)
     count = 0
 
     def trace(frame, event, arg):
@@ -71,29 +72,12 @@ BODIES = {
 @pytest.mark.parametrize("layout", [Layout.LINES, Layout.FLAT])
 @pytest.mark.parametrize("make", BODIES.values(), ids=BODIES.keys())
 def test_work_is_linear_in_the_body(make, layout):
-    once, four_times = lines_executed(make(250), layout), lines_executed(make(1000), layout)
+    once, four_times = lines_executed([make(250)], layout), lines_executed([make(1000)], layout)
     assert four_times <= MAX_GROWTH * once, (once, four_times, four_times / once)
 
 
 def test_many_lines_cost_linear_work():
     line = "- **Alpha** holds $x_{t+1} = x_t - \\eta \\nabla L$ and `code` and [a](b) - U*v"
-
-    def work(n):
-        raw = RawEntry(Source("cost.txt", 1), "cost term, general", ["**Cost Term** is a term."] + [line] * n, 2, Layout.LINES)
-        count = 0
-
-        def trace(frame, event, arg):
-            nonlocal count
-            count += 1
-            return trace
-
-        sys.settrace(trace)
-        try:
-            entry = normalize_entry(raw, Report())
-            LINKER.link(entry.blocks, "cost-term", entry.unlinkable)
-        finally:
-            sys.settrace(None)
-        return count
-
-    once, four_times = work(50), work(200)
+    first = "**Cost Term** is a term."
+    once, four_times = lines_executed([first] + [line] * 50, Layout.LINES), lines_executed([first] + [line] * 200, Layout.LINES)
     assert four_times <= MAX_GROWTH * once, (once, four_times)

@@ -155,7 +155,8 @@ def code_block(language: str, body: list[str], line: int) -> Block:
 
 def _take_unfenced_code(lines: list[Line], start: int, blocks: list[Block]) -> int:
     """A run of code lines with no fence: keep it together, brackets decide where it ends."""
-    index, depth, body = start, 0, []
+    index, depth = start, 0
+    body: list[str] = []
     while index < len(lines):
         text = lines[index].text.rstrip()
         opens_body = bool(body) and body[-1].rstrip().endswith(":")

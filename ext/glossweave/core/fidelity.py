@@ -186,10 +186,10 @@ def _may_hold_unmeant_emphasis(text: str) -> bool:
         return False  # only ``**`` runs, each opening or closing a word: most text (``**Term**: …``)
     for run in _DELIMITER.finditer(text):
         start, end = run.span()
-        before = start
-        while before > 0 and text[before - 1] == "\\":
-            before -= 1
-        start += (start - before) % 2  # an escaped first character is no delimiter
+        backslashes = start
+        while backslashes > 0 and text[backslashes - 1] == "\\":
+            backslashes -= 1
+        start += (start - backslashes) % 2  # an escaped first character is no delimiter
         if start == end:
             continue
         before = text[start - 1] if start else " "

@@ -373,15 +373,14 @@ def _opening_name(document: markdown.Document) -> list[tuple[int, int]]:
     """The bold phrase at the very start of the document, if markdown-it renders it bold."""
     if not document.inlines or document.inlines[0].start != 0:
         return []
-    pieces = document.inlines[0].pieces
-    if not pieces or pieces[0].kind != markdown.EMPHASIS or pieces[0].token.type != "strong_open":
+    marks = [(piece, piece.token) for piece in document.inlines[0].pieces if piece.kind == markdown.EMPHASIS and piece.token]
+    if not marks or marks[0][0].start != 0 or marks[0][1].type != "strong_open":
         return []
     depth = 0
-    for piece in pieces:
-        if piece.kind == markdown.EMPHASIS:
-            depth += piece.token.nesting
-            if depth == 0:
-                return [(0, piece.end)]
+    for piece, token in marks:
+        depth += token.nesting
+        if depth == 0:
+            return [(0, piece.end)]
     return []
 
 

@@ -196,7 +196,7 @@ def _pieces(children: list[Token], length: int) -> list[tuple[str, int, int, Tok
     pieces: list[tuple[str, int, int, Token | None, str]] = []
     cursor = 0
 
-    def add(kind: str, start: int, end: int, token: Token | None) -> None:
+    def add(kind: str, start: int, end: int, token: Token) -> None:
         nonlocal cursor
         if start > cursor:
             pieces.append((TEXT, cursor, start, None, ""))
@@ -392,10 +392,6 @@ class Inline:
     @property
     def start(self) -> int:
         return self.to_doc(0)
-
-    @property
-    def end(self) -> int:
-        return self.to_doc_end(len(self.content))
 
 
 _NEWLINES = re.compile(r"\r\n?")

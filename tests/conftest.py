@@ -21,8 +21,8 @@ from debian_list import debian_packages
 from hypothesis import settings
 
 settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 #: Debian packages whose absence skipped a collected test (named again at the end of the run).
 SKIPPED_FOR: set[str] = set()

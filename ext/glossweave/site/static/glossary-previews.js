@@ -14,9 +14,14 @@
       tip.className = "glossary-preview-tip";
       tip.setAttribute("role", "tooltip");
       tip.hidden = true;
-      document.body.appendChild(tip);
     }
     return tip;
+  }
+
+  // The preview goes into the landmark of the link that shows it: all of a page's
+  // content belongs to some landmark, which is how screen-reader users find it.
+  function landmarkOf(link) {
+    return link.closest("main, [role=main], aside, [role=complementary], nav, [role=navigation]") || document.body;
   }
 
   function show(link) {
@@ -27,16 +32,21 @@
     const text = link.dataset.preview;
     if (!text) return;
     const box = tooltip();
+    const home = landmarkOf(link);
+    if (box.parentElement !== home) home.appendChild(box);
     box.textContent = text;
+    box.style.left = "0px";
+    box.style.top = "0px";
     box.hidden = false;
+    const origin = box.getBoundingClientRect(); // where the containing block puts left 0, top 0
     owner = link;
     link.setAttribute("aria-describedby", box.id);
     const rect = link.getBoundingClientRect();
     const width = Math.min(360, document.documentElement.clientWidth - 16);
     box.style.maxWidth = width + "px";
-    const left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
-    box.style.left = left + "px";
-    box.style.top = rect.bottom + window.scrollY + 6 + "px";
+    const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+    box.style.left = left - origin.left + "px";
+    box.style.top = rect.bottom + 6 - origin.top + "px";
   }
 
   function hide() {

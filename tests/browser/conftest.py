@@ -76,6 +76,12 @@ def browser():
         launched.close()
 
 
+@pytest.fixture(scope="session")
+def chromium_flags() -> list[str]:
+    """For a tool that starts Chromium itself (Lighthouse)."""
+    return list(CHROMIUM_FLAGS)
+
+
 @contextmanager
 def _fresh_page(browser, viewport: dict, screenshot: str, **context_options):
     """A page in a fresh context, its screenshot kept in tests/artifacts/ when done.

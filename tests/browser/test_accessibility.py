@@ -10,6 +10,8 @@
   window, no hidden ancestor, not covered by something else) and ringed by a focus
   indicator of at least 3:1 against what is behind it.  The walks run with reduced
   motion, which the site honours, so that nothing is still sliding when measured.
+* Lighthouse (npm, pinned) scores accessibility 100 on the landing, letter, category
+  and term pages; it drives the same Chromium, offline.
 * The skip link comes first and leads into the content; the mobile menu opens and
   closes from the keyboard; previews open on focus, close with Escape, stay open
   while the pointer moves onto them, and open above a link with no room below.
@@ -18,7 +20,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,6 +37,7 @@ REPO = Path(__file__).parents[2]
 #: preview script's (the consumer branch, issue 12); until it is on main these two fail.
 AWAITS_THE_SHARED_PREVIEW_SCRIPT = pytest.mark.xfail(reason="hoverable, flipping previews come with the consumer branch (issue 12)", strict=False)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 VIEWPORTS = {"1280": DESKTOP, "390": MOBILE}
 PAGE_TYPES = [
@@ -323,3 +328,18 @@ def test_a_preview_opens_where_it_fits(browser_page, base_url, page_paths, edge)
             assert box["top"] >= around["bottom"]  # below the link
         else:
             assert box["bottom"] <= around["top"]  # above the link
+
+
+@pytest.mark.parametrize("page_type", ["landing", "letter", "category", "term with math", "term with previews"])
+def test_lighthouse_scores_accessibility_100(base_url, page_paths, chromium_flags, page_type, tmp_path):
+    report = tmp_path / "lighthouse.json"
+    subprocess.run(
+        [str(LIGHTHOUSE), base_url + page_paths[page_type], "--only-categories=accessibility", "--output=json",
+         f"--output-path={report}", "--quiet", "--chrome-flags=" + " ".join(chromium_flags)],
+        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, check=True, timeout=300, capture_output=True,
+    )  # fmt: skip
+    result = json.loads(report.read_text())
+    scores = {ref["id"]: result["audits"][ref["id"]]["score"] for ref in result["categories"]["accessibility"]["auditRefs"] if ref["weight"]}
+    failed = [audit for audit, score in scores.items() if score is not None and score < 1]  # None: not applicable
+    assert failed == []
+    assert result["categories"]["accessibility"]["score"] == 1

@@ -96,6 +96,17 @@
         delete el.dataset.glossaryScrolls;
       }
     }
+    numberAlikes(article);
+  }
+
+  // Landmarks of one kind need names of their own: "Table 1", "Table 2", … when there are several.
+  function numberAlikes(article) {
+    const named = Array.from(article.querySelectorAll("[data-glossary-scrolls~='aria-label']"));
+    const kinds = named.map(regionName);
+    named.forEach((el, i) => {
+      const alike = kinds.filter((kind) => kind === kinds[i]).length;
+      el.setAttribute("aria-label", alike > 1 ? `${kinds[i]} ${kinds.slice(0, i + 1).filter((kind) => kind === kinds[i]).length}` : kinds[i]);
+    });
   }
 
   function onReady() {

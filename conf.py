@@ -24,6 +24,7 @@ glossary_site_name = project
 glossary_link_rules = {"first_mention_only": True, "min_length": 3, "plurals": True}
 glossary_node_modules = "node_modules"
 glossary_cache_dir = "_build/.glossary-cache"
+glossary_overrides = "docs/overrides.toml"  # identity decisions the maintainers overrule (README)
 
 # --- bibliography -----------------------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py

@@ -22,7 +22,7 @@ from glossweave.core import pipeline
 from glossweave.core.linker import Linker, measure_throughput
 from glossweave.core.slug import base_slug
 
-STAGES = ("read_dumps", "normalize_dumps", "merge_entries", "link_terms")
+STAGES = ("read_dumps", "normalize_dumps", "identify_entries", "merge_entries", "link_terms")
 
 
 def cpu_seconds() -> dict[str, float]:

@@ -45,7 +45,7 @@ def test_entry_content_follows_the_term(glossary):
         (lang_sec,) = entry.findall("t:langSec", NS)
         assert lang_sec.get(XML_LANG) == "en"
         definitions = [d.text for d in lang_sec.findall("t:descripGrp/t:descrip[@type='definition']", NS)]
-        assert definitions == [plain_text(sense.markdown) for sense in term.senses]
+        assert definitions == [plain_text(definition.markdown) for definition in term.definitions]
         term_secs = lang_sec.findall("t:termSec", NS)
         names = [sec.findtext("t:term", namespaces=NS) for sec in term_secs]
         statuses = [sec.findtext("t:termNote[@type='administrativeStatus']", namespaces=NS) for sec in term_secs]
@@ -53,14 +53,16 @@ def test_entry_content_follows_the_term(glossary):
         assert statuses == ["preferredTerm-admn-sts"] + ["admittedTerm-admn-sts"] * (len(names) - 1)
 
 
-def test_small_glossary_two_senses_give_two_definitions_and_two_fields():
+def test_small_glossary_two_definitions_give_two_definitions_and_two_fields():
+    """Gamma Delta is defined twice, in two categories of no known domain: one sense, rewritten.
+    The longer text is the primary definition; TBX gives both, primary first."""
     document = tbx_document(build_glossary(SMALL))
     (entry,) = document.getroot().findall(".//t:conceptEntry[@id='gamma-delta']", NS)
-    assert [d.text for d in entry.findall("t:descrip[@type='subjectField']", NS)] == ["testing", "data"]
+    assert [d.text for d in entry.findall("t:descrip[@type='subjectField']", NS)] == ["data", "testing"]
     definitions = entry.findall(".//t:descrip[@type='definition']", NS)
     assert len(definitions) == 2
-    assert "**" not in definitions[0].text and definitions[0].text.startswith("Gamma Delta is")
-    assert [a.text for a in entry.findall(".//t:admin[@type='source']", NS)] == ["a.txt:5", "b.txt:1"]
+    assert "**" not in definitions[1].text and definitions[1].text.startswith("Gamma Delta is")
+    assert [a.text for a in entry.findall(".//t:admin[@type='source']", NS)] == ["b.txt:1", "a.txt:5"]
 
 
 def _broken(glossary, damage):

@@ -21,12 +21,13 @@ def test_other_names_survive(name):
 def test_check_reports_lost_names_and_their_keys(make_corpus):
     corpus = make_corpus(
         {
-            "a.txt": "top k 5 sampling, top k 5, decoding\n**Top K 5 Sampling** is **sampling among five tokens**.\n"
+            "a.txt": "top k 5 sampling, decoding\n**Top K 5 Sampling** is **sampling among five tokens**.\n"
+            "bk3s, block kernel 3 scan, kernels\n**BK3S** is **a scan over blocks of three**.\n"
             "gpu, graphics processing unit, hardware\n**GPU** is **a parallel processor**.\n"
         }
     )
     found = [d for d in build_glossary(corpus).report.diagnostics if d.code == "intersphinx-name"]
     assert [(str(d.source), d.message.split(" is dropped")[0], d.message.split("link it as ")[1]) for d in found] == [
+        ("a.txt:3", "'block kernel 3 scan'", "'bk3s--block-kernel-3-scan'"),
         ("a.txt:1", "'Top K 5 Sampling'", "'top-k-5-sampling'"),
-        ("a.txt:1", "'top k 5'", "'top-k-5-sampling--top-k-5'"),
     ]

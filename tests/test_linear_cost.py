@@ -51,11 +51,9 @@ def test_a_hyphen_joined_formula_costs_linear_work(make_corpus):
     assert growth(make_corpus, generated.hyphen_joined_formula, 4) < LINEAR
 
 
-@pytest.mark.xfail(reason="needs identity: merge's near-duplicate category report compares every pair", strict=True)
 def test_distinct_categories_cost_linear_work(make_corpus):
     assert growth(make_corpus, generated.distinct_categories, 200) < LINEAR
 
 
-@pytest.mark.xfail(reason="needs identity: merge's near-synonym report compares every pair sharing initials", strict=True)
 def test_names_with_the_same_initials_cost_linear_work(make_corpus):
     assert growth(make_corpus, generated.same_initials, 200) < LINEAR

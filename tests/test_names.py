@@ -82,7 +82,7 @@ def test_an_invisible_spoof_of_a_name_joins_the_real_term(make_corpus):
     corpus = make_corpus({"000_good.txt": GOOD, "001_spoof.txt": spoof})
     glossary = build_glossary(corpus)
     assert [term.slug for term in glossary.terms] == ["gpu"]
-    assert len(glossary.terms[0].senses) == 2 and glossary.balances()
+    assert len(glossary.terms[0].definitions) == 2 and glossary.balances()  # one meaning, written twice
     _, text = _check(corpus)
     assert ("001_spoof.txt:1: warning: removed from the header: U+200B ZERO WIDTH SPACE, U+202E RIGHT-TO-LEFT OVERRIDE"
             " [invisible-char]") in text

@@ -1,80 +1,26 @@
-"""Normalize stage: headers, display names, Markdown blocks in both layouts, money."""
+"""Normalize stage: display names, Markdown blocks in both layouts, money."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
 from corpus_paths import FIXTURE_DUMPS
 
-from glossweave.core.headers import category_label, category_vocabulary, parse_header
 from glossweave.core.model import BlockKind, Entry, Report
-from glossweave.core.normalize import display_name_for, normalize_entry
+from glossweave.core.normalize import normalize_entry
 from glossweave.core.reader import read_dump
 
 
 def normalized(name: str) -> list[Entry]:
     report = Report()
-    raws = read_dump(FIXTURE_DUMPS / name, report)
-    vocabulary = category_vocabulary(raw.header for raw in raws)
-    return [normalize_entry(raw, vocabulary, report) for raw in raws]
-
-
-@pytest.mark.parametrize(
-    ("header", "term", "aliases", "category"),
-    [
-        ("l1 cache, l1, hardware", "l1 cache", ["l1"], "hardware"),
-        ("kaizen, manufacturing operations", "kaizen", [], "manufacturing operations"),
-        ("langchain,framework", "langchain", [], "framework"),
-        (
-            "lamda (language model for dialogue applications),lamda,language model for dialogue applications,foundation model",
-            "lamda (language model for dialogue applications)",
-            ["lamda", "language model for dialogue applications"],
-            "foundation model",
-        ),
-        ("label smoothing,soft labels,smoothed targets", "label smoothing", ["soft labels", "smoothed targets"], "general"),
-        ("LLM,pretraining,data", "llm", ["pretraining", "data"], "general"),
-    ],
-)
-def test_header_styles(header, term, aliases, category):
-    parsed = parse_header(header, vocabulary={"framework", "hardware"})
-    assert (parsed.term, parsed.aliases, parsed.category) == (term, aliases, category)
-
-
-def test_compact_last_part_is_a_category_when_the_corpus_uses_it_as_one():
-    vocabulary = category_vocabulary(["x, metrology", "y,facility"])
-    assert parse_header("langmuir probe,plasma probe,metrology", vocabulary).category == "metrology"
-    assert parse_header("langmuir probe,plasma probe,metrology", set()).category == "general"
-
-
-def test_category_labels_keep_acronyms():
-    assert category_label("ai safety") == "AI Safety"
-    assert category_label("supply chain & logistics") == "Supply Chain & Logistics"
+    return [normalize_entry(raw, report) for raw in read_dump(FIXTURE_DUMPS / name, report)]
 
 
 def test_display_name_comes_from_the_opening_bold_phrase():
     names = {entry.header.term: entry.display_name for entry in normalized("header_styles.txt")}
     assert names["mixture of experts (moe)"] == "Mixture of Experts (MoE)"
-    assert names["llm"] == "LLM"
+    assert names["LLM"] == "LLM"
     assert names["attention sink"] == "Attention Sink"
-
-
-@pytest.mark.parametrize(
-    ("term", "line", "name"),
-    [
-        ("langchain", "Agents built with LangChain call tools.", "LangChain"),
-        ("langchain", "Not LangChains or pre-LangChain, but LANGCHAIN.", "LANGCHAIN"),
-        ("k-means", "Uses **K-Means**-like steps, then K-Means.", "K-Means"),
-        ("gpu", "Über-fast GPU.", "GPU"),
-        ("ε-net", "An Ε-Net covers the set.", "Ε-Net"),
-        ("kelvin", "Measured in \u212aelvin.", "\u212aelvin"),  # re.I folds the Kelvin sign onto k
-        ("lasso", "The ſ in Laſſo is a long s.", "Laſſo"),
-        ("llm", "An llm, lowercase.", "Llm"),
-    ],
-)
-def test_display_name_found_in_the_first_line_any_case(term, line, name):
-    header = parse_header(f"{term}, general", set())
-    assert display_name_for(header, line) == name
 
 
 def kinds(entry: Entry) -> list[BlockKind]:
@@ -120,7 +66,7 @@ def test_header_with_no_body_is_rejected_with_a_reason():
     from glossweave.core.model import Layout, RawEntry, Source
 
     raw = RawEntry(Source("f.txt", 3), "orphan, cat", [], 4, Layout.LINES)
-    result = normalize_entry(raw, set(), Report())
+    result = normalize_entry(raw, Report())
     assert result.reason == "header with no body" and result.source == Source("f.txt", 3)
 
 

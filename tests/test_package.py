@@ -26,7 +26,9 @@ DATA_FILES = [
     "glossweave/export/glossary.schema.json",
     "glossweave/export/schemas/tbx-basic.rng",
     "glossweave/site/static/glossary.css",
-    "glossweave/site/static/glossary-previews.js",
+    "glossweave/static/glossary-previews.js",
+    "glossweave/static/glossary-previews.css",
+    "glossweave/glossary-previews.schema.json",
 ]
 DUMP = """widget, widgets, gadgets
 **Widget** is **a small gadget** - A widget sits on a sprocket.

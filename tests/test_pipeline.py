@@ -11,7 +11,6 @@ from corpus_paths import CORPUS
 
 from glossweave.core import texcheck
 from glossweave.core.blocks import unflatten
-from glossweave.core.headers import category_vocabulary
 from glossweave.core.model import BlockKind, Layout, Report
 from glossweave.core.pipeline import _pack, _unpack, build_glossary, normalize_entries, read_dumps
 from glossweave.core.texmath import bare_command_words, iter_math
@@ -31,7 +30,7 @@ def test_every_entry_of_the_corpus_is_accounted_for(corpus_glossary):
         assert report.entries_read[path.name] > 0, path.name
     assert raw_headers == report.total_read
     assert corpus_glossary.balances()
-    published = corpus_glossary.published_senses
+    published = corpus_glossary.published_definitions
     assert report.total_read == published + len(report.merged_copies) + len(report.rejected)
     assert not report.errors, [str(d) for d in report.errors]
 
@@ -43,12 +42,12 @@ def test_corpus_holds_the_200_delivered_entries(corpus_glossary):
 
 def _all_math(glossary):
     for term in glossary.terms:
-        for sense in term.senses:
-            for block in sense.entry.blocks:
+        for definition in term.definitions:
+            for block in definition.entry.blocks:
                 if block.kind is not BlockKind.CODE:
                     for line in block.lines:
                         for span in iter_math(line):
-                            yield sense.sources[0], span.tex
+                            yield definition.sources[0], span.tex
 
 
 def test_every_formula_parses_and_has_no_bare_command_word(corpus_glossary):
@@ -88,7 +87,7 @@ def test_flattened_page_restores_to_the_blocks_of_its_line_dump_twins(corpus_glo
     twins = 0
     mismatches = []
     for term in corpus_glossary.terms:
-        for sense in term.senses:
+        for sense in term.definitions:
             if len({s.file for s in sense.sources}) < 2:
                 continue
             kept = sense.entry
@@ -119,15 +118,13 @@ _ENTRIES = {}
 def _entry_at(source):
     """The normalized entry read at `source` (normalized again, outside the merge)."""
     if not _ENTRIES:
-        from glossweave.core.headers import category_vocabulary
         from glossweave.core.model import Report
         from glossweave.core.normalize import normalize_entry
         from glossweave.core.reader import read_dump
 
         raws = [raw for path in sorted(CORPUS.glob("*.txt")) for raw in read_dump(path, Report())]
-        vocabulary = category_vocabulary(raw.header for raw in raws)
         for raw in raws:
-            _ENTRIES[raw.source] = normalize_entry(raw, vocabulary, Report())
+            _ENTRIES[raw.source] = normalize_entry(raw, Report())
     return _ENTRIES.get(source)
 
 
@@ -174,7 +171,7 @@ def test_an_unseen_dump_is_read_repaired_merged_and_accounted_for(make_corpus, l
     assert glossary.report.total_read == 2 and glossary.balances()
     by_key = {term.key: term for term in glossary.terms}
     mf = by_key["matrix factorization"]
-    assert mf.name == "Matrix Factorization" and mf.aliases == ["mf"] and mf.categories == ["recommendation systems"]
+    assert mf.name == "Matrix Factorization" and mf.aliases == ["MF"] and mf.categories == ["recommendation systems"]
     markdown = mf.senses[0].markdown
     assert r"R \approx U V^T" in markdown and r"\sum_{(i,j)}" in markdown and r"\lambda" in markdown
     assert r"\$5/hour" in markdown and r"\text{MSE}" in markdown
@@ -194,36 +191,18 @@ def test_unflatten_keeps_every_character_of_prose():
     assert " ".join(lines).split() == text.split()
 
 
-@pytest.mark.parametrize(
-    ("alias", "term", "related"),
-    [
-        ("soft labels", "label smoothing", True),
-        ("smoothed targets", "label smoothing", True),
-        ("lga", "land grid array", True),
-        ("lrp", "layer-wise relevance propagation", True),
-        ("deep learning", "lambda labs", False),
-        ("open", "label studio", False),
-        ("python", "langflow", False),
-    ],
-)
-def test_only_aliases_that_are_forms_of_the_name_auto_link(alias, term, related):
-    from glossweave.core.pipeline import is_form_of
-
-    assert is_form_of(alias, term) is related
-
-
 def test_forked_workers_give_the_serial_result(corpus_glossary):
     """Dumps normalized and terms linked in two forked processes come back whole and in order."""
     forked = build_glossary(CORPUS, workers=2)
     assert repr(forked.terms) == repr(corpus_glossary.terms)
     assert repr(forked.report) == repr(corpus_glossary.report)
     # Entries point at the raw entries this process read (`_pack`), with their text.
-    assert all(sense.entry.raw.body for term in forked.terms for sense in term.senses)
+    assert all(d.entry.raw.body for term in forked.terms for d in term.definitions)
 
 
 def test_a_packed_dump_comes_back_pointing_at_this_process_raw_entries():
     (dump, *_) = read_dumps(CORPUS, Report())
-    result = normalize_entries(dump.raws, category_vocabulary(raw.header for raw in dump.raws))
+    result = normalize_entries(dump.raws)
     back = _unpack(_pack(result, dump.raws), dump.raws)
     assert len(back.entries) == len(result.entries) > 1
     assert all(copy.raw is original.raw for copy, original in zip(back.entries, result.entries))

@@ -1,8 +1,8 @@
 """What the browser tests share: the real corpus built once, served under a sub-path, and Chromium.
 
 The server answers a missing page with the site's 404 page, as Read the Docs does.
-Chromium is Debian's, driven by Playwright (never `playwright install`), kept off the
-network by its flags.  Fixtures only: a test module imports nothing from here.
+Chromium is Debian's, launched by tests/chromium.py.  Fixtures only: a test module
+imports nothing from here.
 """
 
 from __future__ import annotations
@@ -16,15 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from chromium import chromium
 
 REPO = Path(__file__).parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 PREFIX = "/en/latest/"
-#: Without the networking flags Chromium keeps trying to reach the internet.
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -69,17 +65,9 @@ def base_url(site):
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as launched:
         yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="session")
-def chromium_flags() -> list[str]:
-    """For a tool that starts Chromium itself (Lighthouse)."""
-    return list(CHROMIUM_FLAGS)
 
 
 @contextmanager

@@ -26,6 +26,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from chromium import FLAGS as CHROMIUM_FLAGS
 
 from glossweave.site.emit import CATEGORIES, LETTERS, TERMS
 
@@ -33,9 +34,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.needs("browser")]
 pytest.importorskip("playwright.sync_api")
 
 REPO = Path(__file__).parents[2]
-#: Hover that survives the pointer's move onto the preview, and the flip above, are the shared
-#: preview script's (the consumer branch, issue 12); until it is on main these two fail.
-AWAITS_THE_SHARED_PREVIEW_SCRIPT = pytest.mark.xfail(reason="hoverable, flipping previews come with the consumer branch (issue 12)", strict=False)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
@@ -297,7 +295,6 @@ def test_a_preview_opens_on_focus_and_closes_with_escape(browser_page, base_url,
         assert pg.evaluate("document.activeElement.classList.contains('glossary-preview')")  # Escape leaves the focus where it was
 
 
-@AWAITS_THE_SHARED_PREVIEW_SCRIPT
 def test_a_preview_stays_open_while_the_pointer_moves_onto_it(browser_page, base_url, page_paths):
     with browser_page(DESKTOP, "preview-hoverable") as pg:
         visit(pg, base_url, page_paths["term with previews"])
@@ -313,7 +310,7 @@ def test_a_preview_stays_open_while_the_pointer_moves_onto_it(browser_page, base
         pg.locator("#glossary-preview").wait_for(state="hidden")
 
 
-@pytest.mark.parametrize("edge", ["top", pytest.param("bottom", marks=AWAITS_THE_SHARED_PREVIEW_SCRIPT)])
+@pytest.mark.parametrize("edge", ["top", "bottom"])
 def test_a_preview_opens_where_it_fits(browser_page, base_url, page_paths, edge):
     with browser_page(DESKTOP, f"preview-near-the-{edge}") as pg:
         visit(pg, base_url, page_paths["term with previews"])
@@ -331,11 +328,11 @@ def test_a_preview_opens_where_it_fits(browser_page, base_url, page_paths, edge)
 
 
 @pytest.mark.parametrize("page_type", ["landing", "letter", "category", "term with math", "term with previews"])
-def test_lighthouse_scores_accessibility_100(base_url, page_paths, chromium_flags, page_type, tmp_path):
+def test_lighthouse_scores_accessibility_100(base_url, page_paths, page_type, tmp_path):
     report = tmp_path / "lighthouse.json"
     subprocess.run(
         [str(LIGHTHOUSE), base_url + page_paths[page_type], "--only-categories=accessibility", "--output=json",
-         f"--output-path={report}", "--quiet", "--chrome-flags=" + " ".join(chromium_flags)],
+         f"--output-path={report}", "--quiet", "--chrome-flags=" + " ".join(CHROMIUM_FLAGS)],
         env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, check=True, timeout=300, capture_output=True,
     )  # fmt: skip
     result = json.loads(report.read_text())

@@ -50,7 +50,7 @@ def words(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def glossary():
-    return build_glossary(CORPUS)
+    return build_glossary(CORPUS, overrides=CORPUS.parent / "overrides.toml")  # as the book is built
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import re
 
 from handmade import glossary, sense, term
 
-from glossweave.site.emit import emit_site, letter_key
+from glossweave.site.emit import GENERATED, category_docname, emit_site, letter_key
 
 
 def corpus(gpu_text: str = "**GPU** is a parallel processor.", llm_text: str = "A model trained on a GPU."):
@@ -87,3 +87,43 @@ def test_a_summary_cannot_close_the_fence_of_a_list_page(tmp_path):
 
 def test_letter_keys():
     assert [letter_key(n) for n in ["kaizen", "Élan", "3D NAND", "ε-net", "(x)"]] == ["k", "e", "0-9", "other", "x"]
+
+
+def test_a_term_page_carries_keywords_other_definitions_related_and_see_also(tmp_path):
+    from handmade import other
+
+    rental = term(
+        "gpu-rental",
+        "GPU Rental",
+        sense("hardware", "**GPU Rental** is hiring cards.", others=[other("cloud computing", "Renting GPUs by the hour.", line=9)]),
+        keywords=["cloud", "gpu"],
+        related=["gpu"],
+        see_also=["gpu"],
+    )
+    emit_site(glossary(rental, term("gpu", "GPU", sense("hardware", "A processor."))), tmp_path)
+    data = payload(tmp_path / "terms/gpu-rental.term.json")
+    assert data["keywords"] == ["cloud", "gpu"] and data["related"] == ["gpu"] and data["see_also"] == ["gpu"]
+    (sense_data,) = data["senses"]
+    assert [o["markdown"] for o in sense_data["others"]] == ["Renting GPUs by the hour."]
+    assert sense_data["others"][0]["category"] == "Cloud Computing" and sense_data["others"][0]["sources"] == ["000_test.txt:9"]
+    assert data["names"]["gpu"]["name"] == "GPU"
+
+
+def test_the_landing_page_has_one_card_per_domain_listing_its_categories(tmp_path):
+    domains = {"hardware": "Hardware & systems", "etch": "Semiconductor manufacturing", "lithography": "Semiconductor manufacturing"}
+    emit_site(
+        glossary(
+            term("gpu", "GPU", sense("hardware", "A processor.")),
+            term("dry-etch", "Dry Etch", sense("etch", "Plasma removes material.")),
+            term("euv", "EUV", sense("lithography", "Short light.")),
+            term("misc", "Misc", sense("odd things", "Unfiled.")),
+            domains=domains,
+        ),
+        tmp_path,
+    )
+    landing = (tmp_path / GENERATED / "landing.md").read_text()
+    cards = re.findall(r":::\{grid-item-card\} (.*)", landing)
+    assert cards == ["Semiconductor manufacturing", "Hardware \\& systems", "Other"]  # most terms first, Other last
+    etch, lithography = category_docname("etch"), category_docname("lithography")
+    assert f"- [Etch](/{etch}.md) (1)\n- [Lithography](/{lithography}.md) (1)" in landing
+    assert "2 terms" in landing and "of **3** domains" in landing

@@ -246,6 +246,18 @@ class Linker:
             spans.append(LinkSpan(start, end, slug))
         return spans
 
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, slug) of every whole-word mention in plain text (no Markdown), in text order.
+
+        The same matching as `link` (longest first, held names, capitals,
+        plurals), for callers that find the text themselves, such as
+        another project's pages (`glossweave.consumer`).  Repeats are all
+        returned: the caller keeps the first mention, across its own texts.
+        """
+        if self._automaton is None:
+            return []
+        return self._mentions(text, _fold(text))
+
     def _mentions(self, text: str, masked: str) -> list[tuple[int, int, str]]:
         """Whole-word mentions, longest first, then leftmost; returned in text order."""
         assert self._automaton is not None, "link() returns early without names"

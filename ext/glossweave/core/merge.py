@@ -1,31 +1,67 @@
-"""Merge stage: entries → Terms with numbered Senses, every input accounted for.
+"""Merge stage: one concept, one term, every entry accounted for.
 
-Entries filed under the same term are either *copies* (the same text, maybe
-re-flowed by the scraper: compared with all white space collapsed) or genuinely
-different definitions.  Copies collapse into one Sense that keeps the
-best-structured copy (a line dump beats the flattened page) and records every
-source; different definitions become numbered senses, each with its category.
+**Which entries are one concept.**  Entries merge when their names are the
+same up to case, hyphens, spacing and plurals (`name_key`); when one is named
+`X` and the other `X (Y)` (unless two different `X (…)` claim the same `X`);
+or when one's alias of several words is the other's name.  An acronym alias
+is no evidence (`LDA` names two methods): an entry named by an acronym joins
+the entry named by its expansion only when it gives that expansion itself
+(`**LDA** (Latent Dirichlet Allocation)`, or in its header), which makes the
+expansion its alias.  The overrides file then merges and splits by hand.
 
-Names are checked across the whole corpus: an alias that is also another
-term's name stays with that term, and an alias claimed by two terms is given to
-neither.  Both are reported, as are likely near-synonym terms and
-near-duplicate categories, for a maintainer to decide.
+**Copies, rewrites and senses.**  Copies of one text (the scraper re-flowed
+some: compared with white space collapsed) collapse into one `Definition`
+that keeps the best-structured copy (a line dump beats a flattened page) and
+records every source.  Different texts are rewrites of one meaning unless
+there is evidence of a different meaning: their categories lie in different
+domains *and* they share few content words (`SENSE_OVERLAP`).  Rewrites are
+one sense's "other definitions"; only different meanings are numbered senses.
+
+**Names across the corpus.**  An alias that is another term's name stays with
+that term, and one claimed by two terms is given to neither; both become
+keywords.  A keyword that names another term is a "related" link.  Terms whose
+names differ by a word, or only in stop words and endings, stay apart but are
+near-duplicates: "See also" on both pages, a review line in `make check`.
+
+Every step is a dictionary lookup per entry, name or word: linear in the corpus.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from glossweave.core.headers import normalize_name
-from glossweave.core.model import Entry, Layout, Report, Sense, Severity, Source, Term
+from glossweave.core.categories import UNCATEGORIZED, CategoryFiling
+from glossweave.core.identify import QUALIFIERS, name_key, qualifies, singular, spell_symbols, spelling, split_halves
+from glossweave.core.model import (
+    Decision,
+    Definition,
+    Entry,
+    Layout,
+    NameSource,
+    Reason,
+    Report,
+    Role,
+    Sense,
+    Severity,
+    Term,
+    TermIdentity,
+)
 from glossweave.core.slug import assign_slugs, base_slug
 
-_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "via", "by"}
-_WORD = re.compile(r"[^\W_]+")
-#: Words that make a category variant of another rather than a new subject.
-_QUALIFIERS = {"advanced", "basics", "general", "misc", "other"}
+if TYPE_CHECKING:
+    from glossweave.core.overrides import Overrides
+
+#: Below this share of content words in common (Jaccard), two definitions in different
+#: domains are different meanings; above it, or in one domain, they are rewrites.
+SENSE_OVERLAP = 0.12
+#: At most this many "See also" links per page: a name one word short of hundreds of others
+#: (`Attention`) would otherwise list them all.
+MAX_SEE_ALSO = 8
+_STOPWORDS = frozenset("a an and as at by for from in into is of on or the to via vs with".split())
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def fingerprint(entry: Entry) -> str:
@@ -33,57 +69,276 @@ def fingerprint(entry: Entry) -> str:
     return " ".join(" ".join(entry.raw.body).split())
 
 
+# --- which entries are one concept -----------------------------------------------------------
+
+
+class _Groups:
+    """Union-find over entry indexes, remembering why each union was made."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+        self.why: dict[int, list[str]] = defaultdict(list)  # index of the joining entry → reasons
+
+    def find(self, index: int) -> int:
+        while self.parent[index] != index:
+            self.parent[index] = self.parent[self.parent[index]]
+            index = self.parent[index]
+        return index
+
+    def union(self, a: int, b: int, why: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+            self.why[b].append(why)
+
+
+def group_concepts(entries: list[Entry]) -> tuple[list[list[Entry]], dict[int, list[str]]]:
+    """Entries grouped into concepts (see the module docstring), and why each joined its group.
+
+    Groups keep the order of their first entry; the reasons are keyed by `id()` of the entry.
+    """
+    groups = _Groups(len(entries))
+    by_name: dict[str, int] = {}
+    claims_main: dict[str, set[str]] = defaultdict(set)  # X → keys of the `X (…)` names that have it
+    for index, entry in enumerate(entries):
+        key = name_key(entry.identified.name)
+        if key in by_name:
+            groups.union(by_name[key], index, f"same name as {entries[by_name[key]].identified.name!r}")
+        else:
+            by_name[key] = index
+        main, halves = split_halves(entry.identified.name)
+        if halves:
+            claims_main[name_key(main)].add(key)
+    by_main = {main: by_name[next(iter(keys))] for main, keys in claims_main.items() if len(keys) == 1}
+    for main, index in by_main.items():
+        if main in by_name:
+            groups.union(by_name[main], index, f"{entries[index].identified.name!r} is {entries[by_name[main]].identified.name!r} (…)")
+    for index, entry in enumerate(entries):
+        for alias in entry.identified.names(Role.ALIAS):
+            key = name_key(alias)
+            other = by_name.get(key, by_main.get(key))
+            if other is not None and " " in alias.strip() and groups.find(other) != groups.find(index):
+                groups.union(other, index, f"its alias {alias!r} is the name of {entries[other].identified.name!r}")
+    members: dict[int, list[Entry]] = defaultdict(list)
+    for index, entry in enumerate(entries):
+        members[groups.find(index)].append(entry)
+    reasons = {id(entries[index]): why for index, why in groups.why.items()}
+    return list(members.values()), reasons
+
+
+# --- one concept → one term ----------------------------------------------------------------------
+
+
+def merge_entries(
+    entries: list[Entry], report: Report, filing: CategoryFiling, overrides: Overrides | None = None
+) -> list[Term]:
+    """Group entries into terms (see the module docstring); terms come sorted by name."""
+    groups, reasons = group_concepts(entries)
+    if overrides:
+        groups = overrides.regroup(groups, report)
+    terms = [_build_term(group, reasons, filing, report) for group in groups]
+    if overrides:
+        overrides.apply_to_terms(terms, filing, report)
+    _settle_aliases(terms, report)
+    slugs = assign_slugs(sorted({spell_symbols(term.name) for term in terms}))
+    for term in terms:
+        term.slug = slugs[spell_symbols(term.name)]
+    _report_slug_collisions(terms, report)
+    _relate_keywords(terms)
+    _link_near_duplicates(terms, report)
+    return sorted(terms, key=lambda term: (term.name.casefold(), term.slug))
+
+
 def _structure_rank(entry: Entry) -> tuple[int, int, str, int]:
     """Lower is better: line dumps first, then more blocks, then earliest source."""
     return (entry.raw.layout is Layout.FLAT, -len(entry.blocks), entry.source.file, entry.source.line)
 
 
-def merge_entries(entries: list[Entry], report: Report) -> list[Term]:
-    """Group entries into terms (see module docstring); terms come sorted by name."""
-    by_term: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        by_term[entry.header.term].append(entry)
-    slugs = assign_slugs(sorted(by_term))
-    terms = [_build_term(key, group, slugs[key], report) for key, group in by_term.items()]
-    _report_slug_collisions(terms, report)
-    _settle_aliases(terms, by_term, report)
-    _report_near_synonyms(terms, report)
-    _report_near_duplicate_categories(entries, report)
-    return sorted(terms, key=lambda term: (term.name.casefold(), term.slug))
+def _definition_rank(definition: Definition, name: str) -> tuple:
+    """Lower is better: opens with the term's name in bold, says more, has more structure, comes first."""
+    entry = definition.entry
+    names_it = entry.name_source is NameSource.BOLD and name_key(entry.display_name) == name_key(name)
+    return (not names_it, -len(entry.markdown), -len(entry.blocks), definition.sources[0])
 
 
-def _build_term(key: str, group: list[Entry], slug: str, report: Report) -> Term:
+def _build_term(group: list[Entry], reasons: dict[int, list[str]], filing: CategoryFiling, report: Report) -> Term:
     copies: dict[str, list[Entry]] = {}
     for entry in group:
         # A lone entry has no copies to find: its fingerprint (all its text again) would go unused.
         copies.setdefault(fingerprint(entry) if len(group) > 1 else "", []).append(entry)
-    senses: list[Sense] = []
+    namer = _choose_name(group)
+    name = namer.identified.name
+    fallback = next((e.identified.category for e in group if e.identified.category), UNCATEGORIZED)
+    definitions = []
     for same in copies.values():
         best = min(same, key=_structure_rank)
         for entry in same:
             if entry is not best:
                 report.merged_copies.append((entry.source, best.source))
-        senses.append(Sense(category=best.header.category, entry=best, sources=sorted(e.source for e in same)))
-    senses.sort(key=lambda sense: sense.sources[0])
+        category = next((e.identified.category for e in sorted(same, key=_structure_rank) if e.identified.category), fallback)
+        definitions.append(Definition(category, best, sorted(e.source for e in same)))
+    definitions.sort(key=lambda d: _definition_rank(d, name))
+    identity = TermIdentity(namer.identified.name_source, namer.source)
+    for entry in group:
+        for why in reasons.get(id(entry), []):
+            identity.merges.append(f"{entry.source} ({entry.raw.header!r}): {why}")
+    aliases, keywords = _names_of(group, name, identity)
+    return Term(slug="", name=name, aliases=aliases, senses=_senses(definitions, name, filing), keywords=keywords, identity=identity)
+
+
+def qualified(name: str) -> bool:
+    """Is `name` of the form `X (Advanced)`?"""
+    halves = split_halves(name)[1]
+    return bool(halves) and qualifies(halves)
+
+
+def _choose_name(group: list[Entry]) -> Entry:
+    """The entry whose name the term takes: a bold name over a header term, unqualified, the most used,
+    more capitals, earliest."""
+    if len(group) == 1:
+        return group[0]
+    counts = Counter(name_key(entry.identified.name) for entry in group)
+    return min(
+        group,
+        key=lambda e: (
+            e.identified.name_source is not NameSource.BOLD,
+            qualified(e.identified.name),
+            -counts[name_key(e.identified.name)],
+            -sum(c.isupper() for c in e.identified.name),
+            e.source,
+        ),
+    )
+
+
+def _names_of(group: list[Entry], name: str, identity: TermIdentity) -> tuple[list[str], list[str]]:
+    """The term's aliases and keywords: every entry's, each once, none equal to the name; decisions kept."""
+    taken = {name_key(name), spelling(name)}
     aliases: list[str] = []
+    keywords: list[str] = []
+    seen_decisions: set[tuple[Role, str]] = set()
     for entry in sorted(group, key=lambda e: e.source):
-        aliases += [alias for alias in entry.header.aliases if alias not in aliases]
-    return Term(slug=slug, name=_display_name(group), key=key, aliases=aliases, senses=senses)
+        decisions = list(entry.identified.decisions)
+        main, halves = split_halves(entry.identified.name)
+        if spelling(entry.identified.name) not in taken and (not halves or qualified(entry.identified.name)):
+            # The halves of a merged `X (Y)` name are its entry's aliases already.
+            reason = Reason.VARIANT if name_key(main) in taken else Reason.MERGED_NAME
+            decisions.insert(0, Decision(main, Role.ALIAS, reason, str(entry.source)))
+        for decision in decisions:
+            key = _dedupe_key(decision)
+            if (decision.role, key) in seen_decisions:
+                continue
+            seen_decisions.add((decision.role, key))
+            identity.decisions.append(decision)
+            if decision.role is Role.ALIAS and key not in taken and spelling(decision.text) not in taken:
+                taken |= {key, spelling(decision.text)}
+                aliases.append(decision.text)
+    for decision in identity.decisions:
+        key = _dedupe_key(decision)
+        if decision.role is Role.KEYWORD and key not in taken and name_key(decision.text) not in taken:
+            taken |= {key, spelling(decision.text)}
+            keywords.append(decision.text)
+    return aliases, keywords
 
 
-def _display_name(group: list[Entry]) -> str:
-    """The most used spelling; ties go to the one with more capitals (it carries more)."""
-    counts = Counter(entry.display_name for entry in group)
-    if len(counts) == 1:
-        return group[0].display_name
-    return max(counts, key=lambda name: (counts[name], sum(c.isupper() for c in name), name))
+def _dedupe_key(decision: Decision) -> str:
+    """Decisions repeat when their text does: variants of a name by spelling, other names by `name_key`."""
+    if decision.role is Role.CATEGORY or decision.reason is Reason.VARIANT:
+        return spelling(decision.text)
+    return name_key(decision.text)
+
+
+def content_words(markdown: str, exclude: Iterable[str] = ()) -> set[str]:
+    """The words a definition is about: four letters or more, stop words and the term's own name aside."""
+    skip = set(exclude) | _STOPWORDS
+    return {word[:-1] if word.endswith("s") else word for word in _CONTENT_WORD.findall(markdown.casefold())} - skip
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Jaccard: the share of their words two definitions have in common."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _senses(definitions: list[Definition], name: str, filing: CategoryFiling) -> list[Sense]:
+    """Definitions, best first, as senses: a new sense only on evidence of a different meaning.
+
+    A new sense needs a domain no earlier sense has, so a term has at most one
+    sense per domain and each definition is compared with a handful of senses.
+    """
+    own = {word.rstrip("s") for word in name.casefold().split()}
+    senses: list[Sense] = []
+    domains: list[str] = []
+    words: dict[int, set[str]] = {}  # content words, read only when domains differ
+
+    def words_of(definition: Definition) -> set[str]:
+        found = words.get(id(definition))
+        if found is None:
+            found = words[id(definition)] = content_words(definition.markdown, own)
+        return found
+
+    for definition in definitions:
+        domain = filing.domain(definition.category)[0] if definition.category != UNCATEGORIZED else ""
+        if senses and (not domain or "" in domains or domain in domains):
+            senses[domains.index(domain) if domain in domains else 0].others.append(definition)
+            continue
+        if senses:
+            scores = [(overlap(words_of(definition), words_of(sense)), index) for index, sense in enumerate(senses)]
+            best, index = max(scores)
+            if best >= SENSE_OVERLAP:
+                senses[index].others.append(definition)
+                continue
+        senses.append(Sense(definition.category, definition.entry, definition.sources))
+        domains.append(domain)
+    return senses
+
+
+# --- names across the corpus -------------------------------------------------------------------------
+
+
+def _settle_aliases(terms: list[Term], report: Report) -> None:
+    """An alias that is another term's name, or is claimed by two terms, is a keyword of its terms."""
+    names = {name_key(term.name): term for term in terms}
+    claimants: dict[str, list[Term]] = defaultdict(list)
+    for term in terms:
+        for key in dict.fromkeys(name_key(alias) for alias in term.aliases):
+            claimants[key].append(term)
+    for key, owners in claimants.items():
+        named = names.get(key)
+        owners = [term for term in owners if term is not named]  # a variant of a term's own name is its own
+        if named is not None:
+            for term in owners:
+                alias = _demote(term, key, f"the name of {named.name!r}")
+                report.add(
+                    Severity.WARNING,
+                    "alias-is-term",
+                    f"alias {alias!r} of {term.name!r} is the name of another term, {named.name!r}, and the two were not"
+                    " merged (no evidence they are one concept); it is a keyword of the first",
+                    term.identity.name_from,
+                )
+        elif len(owners) > 1:
+            listed = ", ".join(repr(term.name) for term in owners)
+            for term in owners:
+                alias = _demote(term, key, f"claimed by {listed}")
+            report.add(
+                Severity.WARNING,
+                "alias-conflict",
+                f"alias {alias!r} is claimed by {len(owners)} terms ({listed}); given to none",
+                owners[0].identity.name_from,
+            )
+
+
+def _demote(term: Term, key: str, why: str) -> str:
+    alias = next(a for a in term.aliases if name_key(a) == key)
+    term.aliases.remove(alias)
+    term.keywords.append(alias)
+    term.identity.decisions.append(Decision(alias, Role.KEYWORD, Reason.CONFLICT, why))
+    return alias
 
 
 def _report_slug_collisions(terms: list[Term], report: Report) -> None:
     """Names that slug alike (`a/b testing`, `a-b testing`) keep distinct anchors; say which."""
     by_base: dict[str, list[Term]] = defaultdict(list)
     for term in terms:
-        by_base[base_slug(term.key)].append(term)
+        by_base[base_slug(spell_symbols(term.name))].append(term)
     for base, group in by_base.items():
         if len(group) > 1:
             anchors = ", ".join(f"{term.name!r} → term-{term.slug}" for term in sorted(group, key=lambda t: t.slug))
@@ -95,88 +350,54 @@ def _report_slug_collisions(terms: list[Term], report: Report) -> None:
             )
 
 
-def _settle_aliases(terms: list[Term], by_term: dict[str, list[Entry]], report: Report) -> None:
-    claimants: dict[str, list[Term]] = defaultdict(list)
+def _relate_keywords(terms: list[Term]) -> None:
+    """A keyword that is another term's name or alias links to that term as "related"."""
+    named: dict[str, str | None] = {}
     for term in terms:
-        for alias in term.aliases:
-            claimants[alias].append(term)
-    for alias, owners in claimants.items():
-        if alias in by_term:
-            for term in owners:
-                source = by_term[term.key][0].source
-                report.add(
-                    Severity.WARNING,
-                    "alias-is-term",
-                    f"alias {alias!r} of {term.name!r} is itself a term; it stays with that term",
-                    source,
-                )
-                term.aliases.remove(alias)
-        elif len(owners) > 1:
-            names = ", ".join(repr(term.name) for term in owners)
-            for term in owners:
-                term.aliases.remove(alias)
-            report.add(
-                Severity.WARNING,
-                "alias-conflict",
-                f"alias {alias!r} is claimed by {len(owners)} terms ({names}); given to none",
-                by_term[owners[0].key][0].source,
-            )
+        for name in [term.name, *term.aliases]:
+            key = name_key(name)
+            named[key] = term.slug if named.get(key, term.slug) == term.slug else None  # None: ambiguous
+    for term in terms:
+        related = [named.get(name_key(keyword)) for keyword in term.keywords]
+        term.related = list(dict.fromkeys(slug for slug in related if slug and slug != term.slug))
 
 
-def _content_words(name: str) -> list[str]:
-    return [word for word in _WORD.findall(re.sub(r"\([^)]*\)", " ", name)) if word not in _STOPWORDS]
+def stem_words(name: str) -> tuple[str, ...]:
+    """A name's words for near-duplicate detection: the part before any parenthesis, hyphenated
+    words joined, stop words and qualifiers left out, plurals made singular."""
+    main = split_halves(name)[0]
+    words = ("".join(ch for ch in token if ch.isalnum()) for token in spell_symbols(main).casefold().split())
+    return tuple(singular(w) for w in words if w and w not in _STOPWORDS | QUALIFIERS)
 
 
-def _alike(a: str, b: str) -> bool:
-    """Same word, or one a prefix of the other (`log` / `logarithmic`, `model` / `models`)."""
-    short, long = sorted((a, b), key=len)
-    return short == long or (len(short) >= 3 and long.startswith(short))
+def near_duplicates(names: list[str]) -> list[tuple[int, int, str]]:
+    """Pairs (index, index, why) of names that differ only in stop words and endings, or by one word.
 
-
-def near_synonyms(keys: list[str]) -> list[tuple[str, str]]:
-    """Pairs of term keys that differ only in stop words or word endings.
-
-    `lora diffusion` / `lora for diffusion`, `log quantization` / `logarithmic
-    quantization`.  Keys are blocked by word count and first letters, so the
-    work stays near-linear for tens of thousands of terms.
+    `Knowledge Distillation` / `Knowledge Distillation for Edge`, `Latent
+    Diffusion` / `Latent Diffusion Models`.  Each name is looked up under its
+    own words and under its words less one: a dictionary lookup per word, and
+    at most `MAX_SEE_ALSO` partners per lookup, so linear however many names
+    share their initials or their words.
     """
-    blocks: dict[tuple[int, str], list[tuple[str, list[str]]]] = defaultdict(list)
-    for key in keys:
-        words = _content_words(key)
-        if len(words) >= 2:
-            blocks[(len(words), "".join(word[0] for word in words))].append((key, words))
-    pairs = []
-    for members in blocks.values():
-        for (key_a, words_a), (key_b, words_b) in itertools.combinations(members, 2):
-            if all(_alike(a, b) for a, b in zip(words_a, words_b)):
-                pairs.append((key_a, key_b))
+    alike: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    pairs: list[tuple[int, int, str]] = []
+    stems = [stem_words(name) for name in names]
+    for index, stem in enumerate(stems):
+        if stem:
+            pairs += [(other, index, "the same words") for other in alike[stem][:MAX_SEE_ALSO]]
+            alike[stem].append(index)
+    for index, stem in enumerate(stems):
+        if len(stem) < 3:
+            continue
+        for dropped in dict.fromkeys(stem[:at] + stem[at + 1 :] for at in range(len(stem))):
+            pairs += [(other, index, "one word more") for other in alike.get(dropped, [])[:MAX_SEE_ALSO]]
     return pairs
 
 
-def _report_near_synonyms(terms: list[Term], report: Report) -> None:
-    by_key = {term.key: term for term in terms}
-    for key_a, key_b in near_synonyms(sorted(by_key)):
-        report.add(
-            Severity.WARNING,
-            "near-synonym",
-            f"terms {by_key[key_a].name!r} and {by_key[key_b].name!r} may be the same; merge them by hand if so",
-            by_key[key_b].sources[0],
-        )
-
-
-def _report_near_duplicate_categories(entries: list[Entry], report: Report) -> None:
-    """`failure analysis` / `failure analysis advanced`: one category's words inside another's."""
-    first_use: dict[str, Source] = {}
-    for entry in sorted(entries, key=lambda e: e.source):
-        first_use.setdefault(entry.header.category, entry.source)
-    categories = sorted(first_use)
-    for a, b in itertools.permutations(categories, 2):
-        words_a, words_b = normalize_name(a).split(), normalize_name(b).split()
-        extends = len(words_a) >= 2 and len(words_a) < len(words_b) and words_b[: len(words_a)] == words_a
-        if extends or [word for word in words_b if word not in _QUALIFIERS] == words_a != words_b:
-            report.add(
-                Severity.WARNING,
-                "near-duplicate-category",
-                f"category {b!r} looks like a variant of {a!r}",
-                first_use[b],
-            )
+def _link_near_duplicates(terms: list[Term], report: Report) -> None:
+    for a, b, why in near_duplicates([term.name for term in terms]):
+        first, second = terms[a], terms[b]
+        for term, other in ((first, second), (second, first)):
+            if other.slug not in term.see_also and len(term.see_also) < MAX_SEE_ALSO:
+                term.see_also.append(other.slug)
+        report.near_duplicates.append((first.slug, second.slug, why))

@@ -99,12 +99,115 @@ class Block:
 
 @dataclass(slots=True)
 class Header:
-    """The parsed header line: the key term, its aliases and its category."""
+    """The header line's comma-separated parts, as written; `identify` decides what each one is."""
 
-    term: str
-    aliases: list[str]
-    category: str
+    parts: list[str]
     style: str  # "spaced" (`term, alias, category`) or "compact" (`term,alias,…`)
+
+    @property
+    def term(self) -> str:
+        """The first part: the site's term for spaced headers, often the first keyword otherwise."""
+        return self.parts[0]
+
+
+class NameSource(str, enum.Enum):
+    """Where a term's display name came from; `make check` shows it so a maintainer can overrule it."""
+
+    BOLD = "bold-phrase"
+    BODY = "header-term-in-body"
+    HEADER = "header-term"
+    OVERRIDE = "override"
+
+    @property
+    def description(self) -> str:
+        return _NAME_SOURCES[self]
+
+
+_NAME_SOURCES = {
+    NameSource.BOLD: "the body's opening bold phrase",
+    NameSource.BODY: "the header term, as the body writes it",
+    NameSource.HEADER: "the header term (the body does not write it)",
+    NameSource.OVERRIDE: "the overrides file",
+}
+
+
+class Role(str, enum.Enum):
+    """What a header part (or a name the body gives) is to its term."""
+
+    NAME = "name"  # the name itself, or one word of a title split at every space
+    ALIAS = "alias"  # another name of the same concept: a name everywhere names are used
+    CATEGORY = "category"
+    KEYWORD = "keyword"  # kept for search, exports and related links; never a name
+
+
+class Reason(str, enum.Enum):
+    """Why a part got its role: machine-readable (`check --json`), each with a description."""
+
+    SAME_NAME = "same-name"
+    SPLIT_TITLE = "split-title"
+    INITIALS = "initials"
+    EXPANSION = "expansion"
+    VARIANT = "variant"
+    SHORTENED = "shortened"
+    NAME_HALF = "name-half"
+    BODY_PARENTHESIS = "body-parenthesis"
+    BODY_EQUIVALENT = "body-equivalent"
+    MERGED_NAME = "merged-name"
+    SPACED_LAST = "spaced-last-part"
+    KNOWN_CATEGORY = "known-category"
+    HEADER_TERM = "header-term-not-name"
+    BROADER = "broader-than-name"
+    KEYWORD = "keyword"
+    CONFLICT = "alias-conflict"
+    OVERRIDE = "override"
+
+    @property
+    def description(self) -> str:
+        return _REASONS[self]
+
+
+_REASONS = {
+    Reason.SAME_NAME: "the name itself",
+    Reason.SPLIT_TITLE: "the name split at every space",
+    Reason.INITIALS: "abbreviation of the name (its initials)",
+    Reason.EXPANSION: "expansion of the name (the name is its initials)",
+    Reason.VARIANT: "spelling, hyphen or plural variant of the name",
+    Reason.SHORTENED: "the name with its words shortened",
+    Reason.NAME_HALF: "one half of the name `X (Y)`",
+    Reason.BODY_PARENTHESIS: "given in parentheses after the name in the first sentence",
+    Reason.BODY_EQUIVALENT: "given by the body as equivalent ('also called', 'or simply', …)",
+    Reason.MERGED_NAME: "the name of an entry merged into this term",
+    Reason.SPACED_LAST: "last part of a spaced header",
+    Reason.KNOWN_CATEGORY: "last part of a compact header, and a category elsewhere",
+    Reason.HEADER_TERM: "header term that is not a form of the body's name",
+    Reason.BROADER: "names a broader class than the term (its words are among the name's)",
+    Reason.KEYWORD: "header keyword: not a form of the name",
+    Reason.CONFLICT: "alias claimed by another term too, or another term's name",
+    Reason.OVERRIDE: "set by the overrides file",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One identity decision: `text` has `role` because of `reason` (`detail` says more when useful)."""
+
+    text: str
+    role: Role
+    reason: Reason
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Identity:
+    """What one entry is, as decided by the identify stage."""
+
+    name: str
+    name_source: NameSource
+    decisions: list[Decision]
+    category: str  # filed category, "" when the header names none
+
+    def names(self, role: Role) -> list[str]:
+        return [decision.text for decision in self.decisions if decision.role is role]
 
 
 @dataclass(slots=True)
@@ -113,9 +216,18 @@ class Entry:
 
     raw: RawEntry
     header: Header
-    display_name: str
+    display_name: str  # what the body calls it (see `NameSource`)
+    name_source: NameSource
     blocks: list[Block]
     summary: str  # one plain-text line, for previews and letter pages
+    identity: Identity | None = None  # set by the identify stage
+
+    @property
+    def identified(self) -> Identity:
+        """The identity the identify stage decided; the stages after it rely on it."""
+        if self.identity is None:
+            raise RuntimeError(f"{self.source}: the identify stage has not run on this entry")
+        return self.identity
 
     @property
     def source(self) -> Source:
@@ -136,8 +248,8 @@ class LinkSpan:
 
 
 @dataclass(slots=True)
-class Sense:
-    """One definition of a term.  Copies of the same text merge into one Sense."""
+class Definition:
+    """One definition text of a term.  Copies of the same text merge into one Definition."""
 
     category: str
     entry: Entry  # the best-structured copy, whose Markdown is published
@@ -153,21 +265,55 @@ class Sense:
         return self.entry.summary
 
 
+@dataclass(slots=True)
+class Sense(Definition):
+    """One meaning of a term: its primary definition, and rewrites of the same meaning."""
+
+    others: list[Definition] = field(default_factory=list)
+
+    @property
+    def definitions(self) -> list[Definition]:
+        return [self, *self.others]
+
+
+@dataclass
+class TermIdentity:
+    """Why a term is what it is, for `make check` to show and a maintainer to overrule."""
+
+    name_source: NameSource | None = None  # None for terms made by hand, not by the pipeline
+    name_from: Source | None = None  # the entry whose name the term carries
+    decisions: list[Decision] = field(default_factory=list)  # aliases, keywords, categories
+    merges: list[str] = field(default_factory=list)  # why entries under other headers joined it
+    overrides: list[str] = field(default_factory=list)  # what the overrides file changed
+
+
 @dataclass
 class Term:
     """A published glossary term with one or more numbered senses."""
 
     slug: str
     name: str  # display name, with the corpus's own capitalisation
-    key: str  # the lower-case header term the entries were filed under
-    aliases: list[str]
+    aliases: list[str]  # true aliases only: names everywhere names are used
     senses: list[Sense]
+    keywords: list[str] = field(default_factory=list)  # for search and exports; never names
+    related: list[str] = field(default_factory=list)  # slugs of terms a keyword names
+    see_also: list[str] = field(default_factory=list)  # slugs of near-duplicate terms kept apart
+    identity: TermIdentity = field(default_factory=TermIdentity)
+
+    @property
+    def key(self) -> str:
+        """The name as compared: case-folded, single-spaced."""
+        return " ".join(self.name.split()).casefold()
+
+    @property
+    def definitions(self) -> list[Definition]:
+        return [definition for sense in self.senses for definition in sense.definitions]
 
     @property
     def categories(self) -> list[str]:
         seen: dict[str, None] = {}
-        for sense in self.senses:
-            seen.setdefault(sense.category, None)
+        for definition in self.definitions:
+            seen.setdefault(definition.category, None)
         return list(seen)
 
     @property
@@ -176,7 +322,7 @@ class Term:
 
     @property
     def sources(self) -> list[Source]:
-        return [source for sense in self.senses for source in sense.sources]
+        return [source for definition in self.definitions for source in definition.sources]
 
 
 @dataclass(frozen=True)
@@ -197,6 +343,9 @@ class Report:
     rejected: list[Rejection] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     held_names: list[str] = field(default_factory=list)  # names the linker will not link, with why
+    category_filings: dict[str, tuple[str, str]] = field(default_factory=dict)  # as written → (filed under, why)
+    near_duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # slug, slug, why kept apart
+    overrides: list[str] = field(default_factory=list)  # what each rule of the overrides file changed
 
     @property
     def total_read(self) -> int:
@@ -212,17 +361,24 @@ class Report:
 
 @dataclass
 class Glossary:
-    """Everything the pipeline produces: terms in sorted order plus the report."""
+    """Everything the pipeline produces: terms in sorted order, the domain of each category, the report."""
 
     terms: list[Term]
     report: Report
+    domains: dict[str, str] = field(default_factory=dict)  # category → domain
+    link_names: list[tuple[str, str]] = field(default_factory=list)  # (name, slug) pairs the linker links
 
     @property
     def published_senses(self) -> int:
         return sum(len(term.senses) for term in self.terms)
 
+    @property
+    def published_definitions(self) -> int:
+        """Senses plus their other definitions: every definition text a page shows."""
+        return sum(len(term.definitions) for term in self.terms)
+
     def balances(self) -> bool:
-        """Entries read = published senses + merged copies + rejected entries."""
+        """Entries read = published definitions + merged copies + rejected entries."""
         return self.report.total_read == (
-            self.published_senses + len(self.report.merged_copies) + len(self.report.rejected)
+            self.published_definitions + len(self.report.merged_copies) + len(self.report.rejected)
         )

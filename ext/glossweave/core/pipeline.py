@@ -1,11 +1,13 @@
-"""The whole core pipeline in one call: read → normalize → merge → link.
+"""The whole core pipeline in one call: read → normalize → identify → merge → link.
 
-Reading and normalizing are the expensive stages and depend only on one dump
-(plus the corpus-wide category vocabulary), so their result is cached per dump,
-keyed by the dump's bytes, the vocabulary and the core's own code and data
-(`glossweave.core.cachefiles`): an incremental build re-parses only dumps that
-changed.  An unreadable cache entry is parsed again, with an info diagnostic.  Merging and linking always run over the whole corpus, since one new
-entry can change any term's senses, aliases or links.
+Reading and normalizing are the expensive stages and depend only on one dump,
+so their result is cached per dump, keyed by the dump's bytes and the core's
+own code and data (`glossweave.core.cachefiles`): an incremental build
+re-parses only dumps that changed.  An unreadable cache entry is parsed again,
+with an info diagnostic.  Identifying, merging and linking always run over the
+whole corpus, since one new entry can change what any header part is (the
+category vocabulary is corpus-wide) and any term's senses, aliases or links.
+The maintainer's overrides file is applied within them, after the heuristics.
 
 Normalizing dumps and linking terms are independent units of work, so on a
 large corpus they are spread over forked processes (`glossweave.core.workers`);
@@ -17,25 +19,25 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-import os
 import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from glossweave.core.cachefiles import tree_digest, write_atomically
-from glossweave.core.headers import category_vocabulary
+from glossweave.core.categories import CategoryFiling, CategoryScheme, normalize_category
+from glossweave.core.headers import learned_categories
+from glossweave.core.identify import identify_entries, spell_symbols, split_halves, words_of
 from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
-from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Severity, Term
+from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Role, Severity, Term
 from glossweave.core.nesting import report_deep_nesting
 from glossweave.core.normalize import normalize_entry
+from glossweave.core.overrides import Overrides, load_overrides
 from glossweave.core.reader import read_dump
 from glossweave.core.slug import report_alias_collisions, report_category_collisions
 from glossweave.core.workers import available_cpus, collector_paused, fork_map
-
-_LINK_STOPWORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "model", "models"}
 
 #: The code and data that reading and normalizing run: part of every cache key.
 CORE_DIR = Path(__file__).parent
@@ -75,37 +77,73 @@ def dump_files(corpus_dir: Path) -> list[Path]:
 
 
 def build_glossary(
-    corpus_dir: Path, rules: LinkRules | None = None, cache_dir: Path | None = None, workers: int | None = None
+    corpus_dir: Path,
+    rules: LinkRules | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    overrides: Path | None = None,
 ) -> Glossary:
     """Run the pipeline over every dump in `corpus_dir`.
 
     `workers` processes normalize dumps and link terms (see `glossweave.core.workers`);
     by default every available CPU once the corpus is large enough to repay the forks.
-    The result does not depend on it.
+    The result does not depend on it.  `overrides` is the maintainer's overrides
+    file (`glossweave.core.overrides`); its problems are reported with `file:line`.
     """
     with collector_paused():
-        return _build(corpus_dir, rules, cache_dir, workers)
+        return _build(corpus_dir, rules, cache_dir, workers, overrides)
 
 
-def _build(corpus_dir: Path, rules: LinkRules | None, cache_dir: Path | None, workers: int | None) -> Glossary:
+def _build(
+    corpus_dir: Path, rules: LinkRules | None, cache_dir: Path | None, workers: int | None, overrides_path: Path | None
+) -> Glossary:
     report = Report()
+    overrides = load_overrides(overrides_path, report) if overrides_path else None
     dumps = read_dumps(corpus_dir, report)
     if workers is None:
         large = sum(len(dump.raws) for dump in dumps) >= PARALLEL_MIN_ENTRIES
         workers = available_cpus() if large else 1
-    vocabulary = category_vocabulary(raw.header for dump in dumps for raw in dump.raws)
     entries: list[Entry] = []
-    for result in normalize_dumps(dumps, vocabulary, cache_dir, workers, report):
+    for result in normalize_dumps(dumps, cache_dir, workers, report):
         entries += result.entries
         report.rejected += result.rejected
         report.diagnostics += result.diagnostics
-    terms = merge_entries(entries, report)
+    filing = category_filing(dumps, overrides)
+    identify_entries(entries, filing)
+    terms = merge_entries(entries, report, filing, overrides)
+    domains = {category: filing.domain(category)[0] for term in terms for category in term.categories}
+    report.category_filings = _filings(entries, filing)
     report_category_collisions(terms, report)
     report_alias_collisions(terms, report)
     report_unreachable_names(terms, report)
-    linker = link_terms(terms, rules, workers)
-    report.held_names = [str(held) for held in linker.held] + link_names(terms)[1]
-    return Glossary(terms=terms, report=report)
+    pairs, kept_back = link_names(terms, overrides)
+    linker = link_terms(terms, rules, workers, pairs)
+    report.held_names = [str(held) for held in linker.held] + kept_back
+    if overrides:
+        overrides.note_categories(set(report.category_filings) | set(domains))
+        overrides.report(report)
+    return Glossary(terms=terms, report=report, domains=domains, link_names=pairs)
+
+
+def category_filing(dumps: list[_Dump], overrides: Overrides | None) -> CategoryFiling:
+    """The corpus's category vocabulary (its spaced headers), filed by the scheme and the overrides."""
+    scheme = CategoryScheme.load()
+    if overrides:
+        overrides.adjust_scheme(scheme)
+    return CategoryFiling(scheme, learned_categories(raw.header for dump in dumps for raw in dump.raws))
+
+
+def _filings(entries: list[Entry], filing: CategoryFiling) -> dict[str, tuple[str, str]]:
+    """Each category part as written (normalised) → (the category it is filed under, why), where they differ."""
+    filings = {}
+    for entry in entries:
+        for decision in entry.identified.decisions:
+            if decision.role is Role.CATEGORY:
+                written = normalize_category(decision.text)
+                filed, why = filing.file(decision.text)
+                if filed != written:
+                    filings[written] = (filed, why)
+    return filings
 
 
 def read_dumps(corpus_dir: Path, report: Report) -> list[_Dump]:
@@ -117,11 +155,9 @@ def read_dumps(corpus_dir: Path, report: Report) -> list[_Dump]:
     return dumps
 
 
-def normalize_dumps(
-    dumps: list[_Dump], vocabulary: set[str], cache_dir: Path | None, workers: int, report: Report | None = None
-) -> list[_Normalized]:
+def normalize_dumps(dumps: list[_Dump], cache_dir: Path | None, workers: int, report: Report | None = None) -> list[_Normalized]:
     """Normalize every dump, in order: cached results are loaded here, the rest run in `workers` processes."""
-    salt = tree_digest(CORE_DIR) + "\n" + "\n".join(sorted(vocabulary))
+    salt = tree_digest(CORE_DIR)
     cached = {index: _cache_file(dump, salt, cache_dir) for index, dump in enumerate(dumps)}
     results: dict[int, _Normalized] = {}
     for index, path in cached.items():
@@ -130,7 +166,7 @@ def normalize_dumps(
             if loaded is not None:
                 results[index] = loaded
     todo = [index for index in range(len(dumps)) if index not in results]
-    shared = (dumps, vocabulary, cached)
+    shared = (dumps, cached)
     for index, packed in zip(todo, fork_map(_normalize_dump, shared, todo, workers), strict=True):
         results[index] = _unpack(packed, dumps[index].raws)
     return [results[index] for index in range(len(dumps))]
@@ -152,18 +188,18 @@ def _load_cached(path: Path, report: Report | None) -> _Normalized | None:
 
 
 def _cache_file(dump: _Dump, salt: str, cache_dir: Path | None) -> Path | None:
-    """Where the result for these exact bytes (and this vocabulary) is cached."""
+    """Where the result for these exact bytes is cached."""
     if cache_dir is None:
         return None
     key = hashlib.sha256(f"{dump.digest}\n{salt}".encode()).hexdigest()[:20]
     return cache_dir / f"{dump.path.stem}-{key}.pickle"
 
 
-def _normalize_dump(shared: tuple[list[_Dump], set[str], dict[int, Path | None]], index: int) -> bytes:
+def _normalize_dump(shared: tuple[list[_Dump], dict[int, Path | None]], index: int) -> bytes:
     """Normalize one dump and cache the result (runs in a worker when there are several); see `_pack`."""
-    dumps, vocabulary, cached = shared
+    dumps, cached = shared
     dump, target = dumps[index], cached[index]
-    result = normalize_entries(dump.raws, vocabulary)
+    result = normalize_entries(dump.raws)
     if target:
         write_atomically(target, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         own_entries = re.compile(rf"{re.escape(dump.path.stem)}-[0-9a-f]{{20}}\.pickle")  # not those of `<stem>-x.txt`
@@ -211,13 +247,13 @@ def _shared(raws: list[RawEntry]) -> list[RawEntry | str]:
     return [*raws, *itertools.chain.from_iterable(raw.body for raw in raws)]
 
 
-def normalize_entries(raws: list[RawEntry], vocabulary: set[str]) -> _Normalized:
+def normalize_entries(raws: list[RawEntry]) -> _Normalized:
     """Normalize the raw entries of one dump, keeping their diagnostics apart."""
     report = Report()
     entries: list[Entry] = []
     rejected: list[Rejection] = []
     for raw in raws:
-        result = _normalize_or_reject(raw, vocabulary, report)
+        result = _normalize_or_reject(raw, report)
         if isinstance(result, Rejection):
             rejected.append(result)
         else:
@@ -226,84 +262,79 @@ def normalize_entries(raws: list[RawEntry], vocabulary: set[str]) -> _Normalized
     return _Normalized(entries, rejected, report.diagnostics)
 
 
-def _normalize_or_reject(raw: RawEntry, vocabulary: set[str], report: Report) -> Entry | Rejection:
+def _normalize_or_reject(raw: RawEntry, report: Report) -> Entry | Rejection:
     """`normalize_entry`, or a rejection when the entry nests deeper than Python can recurse.
 
     A safety net, so that one hostile entry (a thousand nested `\\sqrt{`, read by a
     recursive parser) costs that entry, reported, and never the whole build.
     """
     try:
-        return normalize_entry(raw, vocabulary, report)
+        return normalize_entry(raw, report)
     except RecursionError:
         reason = "nested too deeply to read (Python's recursion limit)"
         report.add(Severity.ERROR, "too-deep", f"{reason}; entry not published", raw.source)
         return Rejection(raw.source, reason, raw.header)
 
 
-def link_names(terms: list[Term]) -> tuple[list[tuple[str, str]], list[str]]:
-    """Names that may link → slug, and the aliases kept from linking, with why.
+def link_names(terms: list[Term], overrides: Overrides | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """Names that may link → slug, and the names kept from linking, with why.
 
-    Compact headers are often keyword lists (`lambda labs,cloud,deep learning,…`),
-    so an alias links only when it is a form of the term's own name: it shares a
-    word with it, or is its initialism (`lga`, `kan`).  The rest still resolve
-    with `:term:` but never turn prose into links.
+    Only names link: a term's name and its true aliases (so an acronym's
+    expansion links to the acronym's term), and the singular of a plural name,
+    never its keywords.  Two kinds of
+    name are still held back: one whose words are all among the term's own
+    name (`Context Length` for `Long Context Length`) names a broader class
+    than the term, and the overrides file can stop any phrase.
     """
+    stopped = overrides.no_link_phrases() if overrides else {}
     pairs: list[tuple[str, str]] = []
     kept_back: list[str] = []
     for term in terms:
-        names = {term.key, term.name}
-        for alias in term.aliases:
-            if is_form_of(alias, term.key):
-                names.add(alias)
+        names = dict.fromkeys([term.name, spell_symbols(term.name), *term.aliases])
+        names.update(dict.fromkeys(singular for name in list(names) if (singular := _singular_form(name))))
+        own = set(words_of(split_halves(term.name)[0]))
+        for name in names:
+            folded = " ".join(name.casefold().split())
+            if folded in stopped:
+                rule = stopped[folded]
+                rule.did(f"{name!r} → {term.slug} not auto-linked")
+                kept_back.append(f"{name!r} → {term.slug}: stopped by {rule.source}; not auto-linked")
+            elif name != term.name and set(words_of(name)) < own:
+                kept_back.append(f"{name!r} → {term.slug}: names a broader class than {term.name!r}; not auto-linked")
             else:
-                kept_back.append(f"{alias!r} → {term.slug}: alias unrelated to the term's name; not auto-linked")
-        pairs += [(name, term.slug) for name in sorted(names)]
+                pairs.append((name, term.slug))
     return pairs, kept_back
 
 
-def _name_words(name: str) -> list[str]:
-    return [word for word in re.findall(r"[^\W_]+", name.casefold()) if word not in _LINK_STOPWORDS]
+def _singular_form(name: str) -> str | None:
+    """`Latent Diffusion Models` → `Latent Diffusion Model`: the linker adds plurals to a name, not singulars."""
+    last = name.rsplit(" ", 1)[-1]
+    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and last[-2].isalpha():
+        return name[:-1]
+    return None
 
 
-def _same_stem(a: str, b: str) -> bool:
-    """`label`/`labels`, `smoothed`/`smoothing`: equal up to a short ending."""
-    if a == b:
-        return True
-    shortest = min(len(a), len(b))
-    common = len(os.path.commonprefix([a, b]))
-    return shortest >= 4 and common >= max(4, shortest - 3)
-
-
-def is_form_of(alias: str, term_key: str) -> bool:
-    """Does `alias` share a content word (up to its ending) with the term's name, or spell its initials?"""
-    alias_words, term_words = _name_words(alias), _name_words(term_key)
-    if any(_same_stem(a, t) for a in alias_words for t in term_words):
-        return True
-    compact = "".join(re.findall(r"[^\W_]+", alias.casefold()))
-    spellings = {
-        "".join(word[0] for word in re.findall(pattern, term_key.casefold())) for pattern in (r"[^\W_]+", r"[^\W_][\w-]*")
-    }
-    return len(compact) >= 2 and compact in spellings
-
-
-def link_terms(terms: list[Term], rules: LinkRules | None = None, workers: int = 1) -> Linker:
-    """Fill every sense's `links` with mentions of other terms.
+def link_terms(
+    terms: list[Term], rules: LinkRules | None = None, workers: int = 1, pairs: list[tuple[str, str]] | None = None
+) -> Linker:
+    """Fill every definition's `links` with mentions of other terms (`pairs`: `link_names`'s, by default).
 
     The linker is built once, here; `workers` forked processes then link
     ranges of terms and send back only the spans.
     """
-    pairs, _ = link_names(terms)
+    if pairs is None:
+        pairs, _ = link_names(terms)
     linker = Linker(pairs, rules)
     chunk = max(1, len(terms) // (workers * 8))
     ranges = [(start, min(start + chunk, len(terms))) for start in range(0, len(terms), chunk)]
     for (start, stop), links in zip(ranges, fork_map(_link_range, (linker, terms), ranges, workers), strict=True):
         for term, term_links in zip(terms[start:stop], links):
-            for sense, sense_links in zip(term.senses, term_links):
-                sense.links = sense_links
+            for definition, definition_links in zip(term.definitions, term_links):
+                definition.links = definition_links
     return linker
 
 
 def _link_range(shared: tuple[Linker, list[Term]], bounds: tuple[int, int]) -> list[list[list[LinkSpan]]]:
-    """The links of each sense of terms[start:stop]."""
+    """The links of each definition of terms[start:stop]."""
     linker, terms = shared
-    return [[linker.link(sense.entry.blocks, term.slug) for sense in term.senses] for term in terms[slice(*bounds)]]
+    return [[linker.link(d.entry.blocks, term.slug) for d in term.definitions] for term in terms[slice(*bounds)]]

@@ -133,10 +133,10 @@ def report_category_collisions(terms: list[Term], report: Report) -> None:
     """
     first_source: dict[str, Source] = {}
     for term in terms:
-        for sense in term.senses:
-            source = min(sense.sources)
-            if sense.category not in first_source or source < first_source[sense.category]:
-                first_source[sense.category] = source
+        for definition in term.definitions:
+            source = min(definition.sources)
+            if definition.category not in first_source or source < first_source[definition.category]:
+                first_source[definition.category] = source
     slugs = assign_slugs(first_source)
     by_base: dict[str, list[str]] = {}
     for category in sorted(first_source):

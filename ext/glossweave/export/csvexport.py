@@ -1,13 +1,16 @@
-"""`glossary.csv`: one row per SENSE, for spreadsheets and quick scripts.
+"""`glossary.csv`: one row per DEFINITION, for spreadsheets and quick scripts.
 
-One row per sense rather than per term because a term's senses differ in
-category and text; a row per term would have to glue definitions together and
-lose which category each belongs to.  The term's own columns (id, name,
-aliases) repeat on each of its rows; `sense` numbers them from 1.
+One row per definition rather than per term because a term's definitions
+differ in category and text; a row per term would have to glue definitions
+together and lose which category each belongs to.  The term's own columns
+(id, name, aliases, keywords, related) repeat on each of its rows; `sense`
+numbers its meanings from 1, and `definition` numbers the texts of one sense:
+1 is the sense's primary definition, 2 and on its other definitions (rewrites
+of the same meaning).  `keywords` are search keywords, never names.
 
 Quoting is RFC 4180 (the `csv` module's default dialect): fields holding
 commas, quotes or newlines are quoted, so the Markdown definitions keep their
-line breaks.  List-valued columns (aliases, sources, links) are joined with
+line breaks.  List-valued columns (aliases, keywords, sources, links, related) are joined with
 "; " — no name or source in the corpus contains that separator, and the
 export test checks it stays so.
 
@@ -28,29 +31,35 @@ from glossweave.core.model import Glossary
 #: What makes a spreadsheet read a cell as a formula: OWASP's = + - @ tab CR, with LF and NUL
 #: (OWASP ASVS) and the full-width = + - @ that East Asian versions of Excel accept too.
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
-COLUMNS = ["id", "name", "aliases", "sense", "category", "summary", "definition_markdown", "sources", "links"]
+COLUMNS = [
+    "id", "name", "aliases", "keywords", "sense", "definition", "category", "summary", "definition_markdown", "sources", "links", "related",
+]
 LIST_SEPARATOR = "; "
 
 
 def glossary_rows(glossary: Glossary) -> list[list[str]]:
-    """The header row, then one row per published sense, in term order."""
+    """The header row, then one row per published definition, in term and sense order."""
     rows = [COLUMNS]
     for term in glossary.terms:
         for number, sense in enumerate(term.senses, start=1):
-            targets = dict.fromkeys(link.target for link in sense.links)
-            rows.append(
-                [
-                    term.slug,
-                    term.name,
-                    LIST_SEPARATOR.join(term.aliases),
-                    str(number),
-                    sense.category,
-                    sense.summary,
-                    sense.markdown,
-                    LIST_SEPARATOR.join(str(source) for source in sense.sources),
-                    LIST_SEPARATOR.join(targets),
-                ]
-            )
+            for index, definition in enumerate(sense.definitions, start=1):
+                targets = dict.fromkeys(link.target for link in definition.links)
+                rows.append(
+                    [
+                        term.slug,
+                        term.name,
+                        LIST_SEPARATOR.join(term.aliases),
+                        LIST_SEPARATOR.join(term.keywords),
+                        str(number),
+                        str(index),
+                        definition.category,
+                        definition.summary,
+                        definition.markdown,
+                        LIST_SEPARATOR.join(str(source) for source in definition.sources),
+                        LIST_SEPARATOR.join(targets),
+                        LIST_SEPARATOR.join(term.related),
+                    ]
+                )
     return rows
 
 

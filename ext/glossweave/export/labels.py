@@ -2,9 +2,9 @@
 
 Both formats forbid the same name twice on one concept (SKOS: altLabel must be
 disjoint from prefLabel; TBX: two termSecs with one term are a duplicate
-entry).  The corpus's headers are lower-case while the display name keeps the
-corpus's capitalisation, so `LAMB` and its alias `lamb` are one name: they are
-compared case-folded, and the first spelling wins.
+entry).  Names are compared case-folded (`LAMB` and `lamb` are one name), and
+the first spelling wins.  Only true aliases are alternative names; keywords
+never are.
 """
 
 from __future__ import annotations

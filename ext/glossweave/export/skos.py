@@ -3,13 +3,16 @@
 Mapping: one `skos:ConceptScheme`; one `skos:Concept` per term with
 
 * `skos:prefLabel` — the display name, once, tagged `@en`;
-* `skos:altLabel` — each alias not equal (case-folded) to the name, which
-  keeps SKOS's rule that altLabel and prefLabel are disjoint;
-* `skos:definition` — one per sense, plain text of its Markdown;
+* `skos:altLabel` — each true alias not equal (case-folded) to the name, which
+  keeps SKOS's rule that altLabel and prefLabel are disjoint; keywords are
+  never labels;
+* `skos:definition` — one per definition (senses and their other
+  definitions), plain text of its Markdown;
 * `skos:inScheme`, and `skos:topConceptOf` since the glossary is flat;
-* `skos:related` — every other term the auto-linker linked from one of the
-  term's senses.  `skos:related` is symmetric in SKOS; both directions are
-  written so consumers without an RDF reasoner see them too.
+* `skos:related` — every other term one of its keywords names, and every
+  other term the auto-linker linked from one of its definitions.
+  `skos:related` is symmetric in SKOS; both directions are written so
+  consumers without an RDF reasoner see them too.
 
 Concept IRIs are `<namespace><slug>`.  The namespace defaults to the site's
 base URL (`GLOSSARY_BASEURL`, the variable conf.py reads) plus `id/`, so ids
@@ -52,12 +55,13 @@ def skos_graph(glossary: Glossary, namespace: str | None = None, title: str = "G
         graph.add((concept, SKOS.prefLabel, Literal(term.name, lang=LANGUAGE)))
         for alias in alternative_names(term):
             graph.add((concept, SKOS.altLabel, Literal(alias, lang=LANGUAGE)))
-        for sense in term.senses:
-            graph.add((concept, SKOS.definition, Literal(plain_text(sense.markdown), lang=LANGUAGE)))
-            for link in sense.links:
-                if link.target != term.slug:
-                    graph.add((concept, SKOS.related, ns[link.target]))
-                    graph.add((ns[link.target], SKOS.related, concept))
+        for definition in term.definitions:
+            graph.add((concept, SKOS.definition, Literal(plain_text(definition.markdown), lang=LANGUAGE)))
+        linked = [link.target for definition in term.definitions for link in definition.links]
+        for target in dict.fromkeys([*term.related, *linked]):
+            if target != term.slug:
+                graph.add((concept, SKOS.related, ns[target]))
+                graph.add((ns[target], SKOS.related, concept))
     return graph
 
 

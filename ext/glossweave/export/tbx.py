@@ -7,12 +7,14 @@ Mapping, one `conceptEntry` per term:
 * one `descrip type="subjectField"` per category of the term (TBX-Basic puts
   subject fields at concept level, and a term filed under two categories
   belongs to both fields);
-* one `langSec xml:lang="en"` holding a `descripGrp` per SENSE: the definition
-  as plain text (TBX tools show text as is, so no Markdown) and an
-  `admin type="source"` naming the dump and line it came from.  Several
-  senses therefore give several definitions, in the site's order;
+* one `langSec xml:lang="en"` holding a `descripGrp` per DEFINITION (each
+  sense's primary definition, then its other definitions): the definition as
+  plain text (TBX tools show text as is, so no Markdown) and an
+  `admin type="source"` naming the dump and line it came from, in the site's
+  order;
 * a `termSec` for the display name, marked `preferredTerm-admn-sts`, then one
-  per alias, marked `admittedTerm-admn-sts` (synonyms the corpus accepts).
+  per true alias, marked `admittedTerm-admn-sts`.  Keywords are not terms and
+  are left out.
 
 `validation_errors` checks a document against `schemas/tbx-basic.rng`, a
 RELAX NG grammar of TBX-Basic whose origin is noted in its header.
@@ -51,10 +53,10 @@ def concept_entry(body: etree._Element, term: Term) -> etree._Element:
     for category in term.categories:
         _element(entry, "descrip", category, type="subjectField")
     lang_sec = _element(entry, "langSec", **{XML_LANG: LANGUAGE})
-    for sense in term.senses:
+    for definition in term.definitions:
         group = _element(lang_sec, "descripGrp")
-        _element(group, "descrip", plain_text(sense.markdown), type="definition")
-        _element(group, "admin", ", ".join(str(source) for source in sense.sources), type="source")
+        _element(group, "descrip", plain_text(definition.markdown), type="definition")
+        _element(group, "admin", ", ".join(str(source) for source in definition.sources), type="source")
     _term_sec(lang_sec, term.name, "preferredTerm")
     for alias in alternative_names(term):
         _term_sec(lang_sec, alias, "admittedTerm")

@@ -29,6 +29,7 @@ from glossweave.site.metadata import setup_metadata
 from glossweave.site.navigation import setup_navigation
 from glossweave.site.notfound import setup_notfound
 from glossweave.site.previews import setup_previews
+from glossweave.site.previews_file import setup_previews_file
 from glossweave.site.search import setup_search
 from glossweave.site.sidebar import setup_sidebar
 from glossweave.site.sitemap import setup_sitemap
@@ -56,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_terms(app)
     setup_categories(app)
     setup_previews(app)
+    setup_previews_file(app)
     setup_sidebar(app)
     setup_navigation(app)
     setup_metadata(app)

@@ -26,6 +26,7 @@ CONFIG_VALUES: dict[str, tuple[object, str]] = {
     "glossary_node_modules": (None, "folder holding the mathjax npm packages, relative to conf.py; by default the nearest above conf.py"),
     "glossary_cache_dir": ("_build/.glossary-cache", "where parsed dumps are cached, relative to conf.py"),
     "glossary_book": (False, "emit the book's pages (included by the book's root from `_generated/book.md`) for LaTeX/PDF and ePub"),
+    "glossary_overrides": ("", "the maintainers' identity overrides file (TOML), relative to conf.py; '' for none"),
 }
 
 
@@ -37,6 +38,7 @@ class SiteConfig:
     node_modules: Path | None  # None: no MathJax found (glossweave.site.math warns once)
     cache_dir: Path
     book: bool
+    overrides: Path | None
 
     @classmethod
     def from_sphinx(cls, config: Config, confdir: Path) -> SiteConfig:
@@ -62,7 +64,11 @@ class SiteConfig:
         book = config.glossary_book
         if not isinstance(book, bool):
             raise ConfigError(f"glossary_book must be True or False, got {type(book).__name__}")
-        return cls(corpus, site_name, link_rules, node_modules, confdir / _text(config, "glossary_cache_dir"), book)
+        overrides = _text(config, "glossary_overrides").strip()
+        if overrides and not (confdir / overrides).is_file():
+            raise ConfigError(f"glossary_overrides: {confdir / overrides} is not a file")
+        cache_dir = confdir / _text(config, "glossary_cache_dir")
+        return cls(corpus, site_name, link_rules, node_modules, cache_dir, book, confdir / overrides if overrides else None)
 
 
 #: What a `node_modules` folder must hold to serve MathJax.

@@ -15,7 +15,7 @@ docname is its published URL without `.html`:
   letters/<key>.md        name + summary of every term under a letter
   categories/<slug>.md    the terms of one category
   bibliography.md         every work the definitions cite (site only)
-  _generated/landing.md   included by docs/index.md: counts, A–Z bar, cards, toctrees
+  _generated/landing.md   included by docs/index.md: counts, A–Z bar, domain cards, toctrees
 These folders are git-ignored and owned by the emitter, but a maintainer may
 keep hand-written files there: the emitter records what it wrote
 (`_generated/manifest.txt`, which `make clean` reads) and never overwrites or
@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossweave.core.citations import Bibliography, find_citations
-from glossweave.core.headers import category_label
-from glossweave.core.model import Glossary, Term
+from glossweave.core.categories import OTHER_DOMAIN, category_label
+from glossweave.core.model import Definition, Glossary, Term
 from glossweave.core.slug import alias_keys, assign_slugs
 from glossweave.site.safety import escape_inline
 
@@ -134,11 +134,12 @@ class SiteModel:
     def __init__(self, glossary: Glossary, bibliography: Bibliography | None = None) -> None:
         self.bibliography = bibliography
         self.terms = glossary.terms
+        self.domains = glossary.domains
         self.by_slug = {term.slug: term for term in self.terms}
         self.links_to: dict[str, list[str]] = {}
         mentioned: dict[str, set[str]] = defaultdict(set)
         for term in self.terms:
-            targets = {link.target for sense in term.senses for link in sense.links}
+            targets = {link.target for definition in term.definitions for link in definition.links}
             targets = {t for t in targets if t in self.by_slug and t != term.slug}
             self.links_to[term.slug] = sorted(targets, key=self.sort_key)
             for target in targets:
@@ -179,33 +180,40 @@ def navigation(model: SiteModel, term: Term) -> dict:
 
 
 def term_page(model: SiteModel, term: Term) -> str:
-    """The payload `glossweave.site.terms.TermPageParser` reads: everything the page shows."""
-    related = model.links_to[term.slug]
+    """The payload `glossweave.site.terms.TermPageParser` reads: everything the page shows.
+
+    `related` holds the terms its keywords name, then the terms its definitions
+    link to; `see_also` the near-duplicate terms kept apart from it.
+    """
+    related = list(dict.fromkeys([*term.related, *model.links_to[term.slug]]))
     mentioned = model.mentioned_in.get(term.slug, [])
-    linked = {link.target for sense in term.senses for link in sense.links if link.target in model.by_slug}
+    linked = {link.target for d in term.definitions for link in d.links if link.target in model.by_slug}
     data = {
         "slug": term.slug,
         "name": term.name,
         "summary": term.summary,
         "nav": navigation(model, term),
         "aliases": [{"name": alias, "id": anchor} for alias, anchor in alias_ids(term).items()],
-        "senses": [
-            {
-                "category": category_label(sense.category),
-                "category_slug": model.category_slugs[sense.category],
-                "markdown": sense.markdown,
-                "links": [[link.start, link.end, link.target] for link in sense.links if link.target in model.by_slug],
-                "sources": [str(source) for source in sense.sources],
-                "citations": citations(model, sense.markdown),
-            }
-            for sense in term.senses
-        ],
+        "keywords": term.keywords,
+        "senses": [{**definition_payload(model, sense), "others": [definition_payload(model, d) for d in sense.others]} for sense in term.senses],
         # names and summaries of linked terms: a page's file changes when its link texts or previews must
-        "names": {s: model.entry(s) for s in sorted(linked | set(related) | set(mentioned))},
+        "names": {s: model.entry(s) for s in sorted(linked | set(related) | set(mentioned) | set(term.see_also))},
         "related": related,
+        "see_also": term.see_also,
         "mentioned_in": mentioned,
     }
     return payload(data) + "\n"
+
+
+def definition_payload(model: SiteModel, definition: Definition) -> dict:
+    return {
+        "category": category_label(definition.category),
+        "category_slug": model.category_slugs[definition.category],
+        "markdown": definition.markdown,
+        "links": [[link.start, link.end, link.target] for link in definition.links if link.target in model.by_slug],
+        "sources": [str(source) for source in definition.sources],
+        "citations": citations(model, definition.markdown),
+    }
 
 
 def citations(model: SiteModel, markdown: str) -> list[list]:
@@ -238,12 +246,26 @@ def category_page(category: str, category_slug: str, terms: list[Term]) -> str:
 
 
 def counts(model: SiteModel) -> str:
-    senses = sum(len(t.senses) for t in model.terms)
+    definitions = sum(len(t.definitions) for t in model.terms)
     aliases = sum(len(t.aliases) for t in model.terms)
+    domains = len(set(model.domains.get(c, OTHER_DOMAIN) for c in model.categories))
     return (
-        f"**{len(model.terms)}** terms, **{senses}** definitions, **{aliases}** aliases "
-        f"in **{len(model.categories)}** categories."
+        f"**{len(model.terms)}** terms, **{definitions}** definitions, **{aliases}** aliases "
+        f"in **{len(model.categories)}** categories of **{domains}** domain{'s' if domains != 1 else ''}."
     )
+
+
+def domain_groups(model: SiteModel) -> list[tuple[str, list[str]]]:
+    """(domain, its categories by name), the domains with most terms first and `Other` last."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for category in sorted(model.categories, key=str.casefold):
+        grouped[model.domains.get(category, OTHER_DOMAIN)].append(category)
+
+    def size(domain: str) -> int:
+        return len({term.slug for category in grouped[domain] for term in model.categories[category]})
+
+    order = sorted(grouped, key=lambda domain: (domain == OTHER_DOMAIN, -size(domain), domain.casefold()))
+    return [(domain, grouped[domain]) for domain in order]
 
 
 def letter_keys(model: SiteModel) -> list[str]:
@@ -274,7 +296,7 @@ def book_pages(model: SiteModel, title: str) -> dict[str, str]:
 
 
 def landing_page(model: SiteModel) -> str:
-    """Counts, A–Z bar, category cards and the (letters + categories) toctrees."""
+    """Counts, A–Z bar, one card per domain listing its categories, and the (letters + categories) toctrees."""
     keys = [letter.lower() for letter in ALPHABET] + [DIGITS, OTHER]
     bar = " ".join(
         f"{{doc}}`{letter_label(k)} </{letter_docname(k)}>`" if k in model.letters else letter_label(k)
@@ -282,19 +304,19 @@ def landing_page(model: SiteModel) -> str:
         if k in model.letters or k not in (DIGITS, OTHER)
     )
     cards = []
-    for category in sorted(model.categories, key=str.casefold):
-        count = len(model.categories[category])
-        cards.append(
-            f":::{{grid-item-card}} {escape_inline(category_label(category))}\n"
-            f":link: /{category_docname(model.category_slugs[category])}\n:link-type: doc\n\n"
-            f"{count} term{'s' if count != 1 else ''}\n:::\n"
+    for domain, categories in domain_groups(model):
+        count = len({term.slug for category in categories for term in model.categories[category]})
+        links = "".join(
+            f"- [{escape_inline(category_label(c))}](/{category_docname(model.category_slugs[c])}.md) ({len(model.categories[c])})\n"
+            for c in categories
         )
+        cards.append(f":::{{grid-item-card}} {escape_inline(domain)}\n\n{count} term{'s' if count != 1 else ''}:\n\n{links}:::\n")
     letters = "\n".join(f"/{letter_docname(k)}" for k in letter_keys(model))
     categories = "\n".join(f"/{category_docname(model.category_slugs[c])}" for c in sorted(model.categories, key=str.casefold))
     return (
         f"{counts(model)}\n\n"
         f"```{{rst-class}} glossary-az\n```\n\n{bar}\n\n"
-        "::::{grid} 1 2 3 3\n:gutter: 2\n\n" + "\n".join(cards) + "::::\n\n"
+        "::::{grid} 1 2 2 2\n:gutter: 2\n\n" + "\n".join(cards) + "::::\n\n"
         f"```{{toctree}}\n:hidden:\n:caption: A–Z\n\n{letters}\n```\n\n"
         f"```{{toctree}}\n:hidden:\n:caption: Categories\n\n{categories}\n```\n"
     ) + ("\n" + toctree([f"/{BIBLIOGRAPHY}"], ":caption: Works cited") if model.bibliography else "")

@@ -4,11 +4,14 @@ The pipeline caches its per-dump work under `glossary_cache_dir`, keyed by the
 dump's bytes, so only changed dumps are re-parsed.  The emitter then rewrites
 only pages whose text changed, which is what keeps Sphinx's incremental build
 small.  When nothing the pages are made from changed since the last emit (the
-dumps, the .bib files, the settings, this package's code and data), both are skipped:
+dumps, the .bib files, the overrides file, the settings, this package's code and
+data), both are skipped:
 merging, linking and comparing every page took 3 s of a no-op rebuild at
 4,000 entries (a page deleted by hand since is noticed: the emitter runs).
-The term summaries stay with the build (not in the pickled environment) for
-the preview post-transform, and are kept with the pages for the builds that skip.
+What previews need of each term (`published_terms`: names, anchors, summary,
+categories) stays with the build (not in the pickled environment) for the
+preview post-transform and the published previews file, and is kept with the
+pages for the builds that skip.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from sphinx.util import logging
 
 import glossweave
 from glossweave.core.cachefiles import tree_digest, write_atomically
-from glossweave.core.model import Glossary
+from glossweave.core.model import Glossary, Severity
 from glossweave.core.pipeline import CACHE_UNREADABLE, build_glossary, dump_files
+from glossweave.core.slug import assign_slugs
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
 from glossweave.site.emit import GENERATED, alias_ids, emit_site, emitted_paths
@@ -36,7 +40,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SiteState:
-    summaries: dict[str, str]  # anchor id (term or alias) → one-line summary
+    terms: list[dict]  # `published_terms` of the glossary
+
+    def __post_init__(self) -> None:
+        #: anchor id (term or alias) → one-line summary
+        self.summaries = {
+            anchor: term["summary"] for term in self.terms for anchor in [term["anchor"], *term["aliases"].values()]
+        }
 
 
 _STATE: WeakKeyDictionary[BuildEnvironment, SiteState] = WeakKeyDictionary()
@@ -47,16 +57,26 @@ def state(env: BuildEnvironment) -> SiteState | None:
     return _STATE.get(env)
 
 
-def summaries(glossary: Glossary) -> dict[str, str]:
-    found = {}
-    for term in glossary.terms:
-        found[f"term-{term.slug}"] = term.summary
-        for anchor in alias_ids(term).values():
-            found[anchor] = term.summary
-    return found
+def published_terms(glossary: Glossary) -> list[dict]:
+    """Per term, in JSON types: anchor, name, summary, aliases (name → anchor), category slugs, names that auto-link."""
+    category_slugs = assign_slugs({category for term in glossary.terms for category in term.categories})  # as the category pages
+    linking: dict[str, list[str]] = {}
+    for name, slug_ in glossary.link_names:
+        linking.setdefault(slug_, []).append(name)
+    return [
+        {
+            "anchor": f"term-{term.slug}",
+            "name": term.name,
+            "summary": term.summary,
+            "aliases": alias_ids(term),
+            "categories": sorted({category_slugs[category] for category in term.categories}),
+            "link_names": linking.get(term.slug, []),
+        }
+        for term in glossary.terms
+    ]
 
 
-#: In the generated folder: what its pages were made from, and the summaries (see the module docstring).
+#: In the generated folder: what its pages were made from, and `published_terms` (see the module docstring).
 LAST_EMIT = ".last-emit.json"
 
 
@@ -67,7 +87,8 @@ def inputs_key(app: Sphinx) -> str:
     bibfiles = [Path(app.confdir) / name for name in app.config.bibtex_bibfiles] if "sphinxcontrib.bibtex" in app.extensions else []
     digest = hashlib.sha256(settings.encode())
     digest.update(tree_digest(Path(glossweave.__file__).parent).encode())  # code and data files
-    for path in [*dump_files(config.corpus), *bibfiles]:
+    overrides = [config.overrides] if config.overrides else []
+    for path in [*dump_files(config.corpus), *bibfiles, *overrides]:
         digest.update(f"\0{path}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -80,7 +101,7 @@ def last_emit(out_dir: Path) -> dict:
         return {}
     try:
         last = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(last, dict) and isinstance(last["key"], str) and isinstance(last["pages"], int) and isinstance(last["summaries"], dict):
+        if isinstance(last, dict) and isinstance(last["key"], str) and isinstance(last["pages"], int) and isinstance(last["terms"], list):
             return last
         problem = "not the record of an emit"
     except (OSError, ValueError, KeyError) as error:
@@ -95,21 +116,27 @@ def _generate(app: Sphinx) -> None:
     key = inputs_key(app)
     last = last_emit(src_dir / GENERATED)
     if last.get("key") == key and all((src_dir / rel).is_file() for rel in emitted_paths(src_dir)):
-        _STATE[app.env] = SiteState(last["summaries"])
+        _STATE[app.env] = SiteState(last["terms"])
         logger.info("glossary: nothing changed since the last build; %d generated pages kept", last["pages"])
         return
-    result = build_glossary(config.corpus, config.link_rules, config.cache_dir)
+    result = build_glossary(config.corpus, config.link_rules, config.cache_dir, overrides=config.overrides)
     for diagnostic in result.report.diagnostics:
         if diagnostic.code == CACHE_UNREADABLE:
             logger.info("glossary: %s", diagnostic.message)
+        elif diagnostic.code.startswith("override"):
+            # A broken rule fails a -W build; a rule the corpus no longer meets is `make check`'s
+            # warning, not a reason for the site to stop building when a dump changes.
+            where = f"{config.overrides}:{diagnostic.source.line}" if diagnostic.source else str(config.overrides)
+            log = logger.warning if diagnostic.severity is Severity.ERROR else logger.info
+            log("%s", diagnostic.message, location=where, type="glossary", subtype=diagnostic.code)
     book_title = config.site_name if config.book else None
     emitted = emit_site(result, src_dir, book_title, load_bibliography(app))
     for path in emitted.kept:
         logger.warning("glossary: %s was not written by glossweave; it is kept, and the generated page it stands in for is not written", path, type="glossary", subtype="hand-written")
-    _STATE[app.env] = SiteState(summaries(result))
+    _STATE[app.env] = SiteState(published_terms(result))
     pages = len(emitted.written) + emitted.unchanged
     if not emitted.kept:  # else the next build must emit (and warn) again
-        record = {"key": key, "pages": pages, "summaries": _STATE[app.env].summaries}
+        record = {"key": key, "pages": pages, "terms": _STATE[app.env].terms}
         write_atomically(src_dir / GENERATED / LAST_EMIT, json.dumps(record).encode())
     logger.info(
         "glossary: %d terms; %d pages written, %d unchanged, %d removed",

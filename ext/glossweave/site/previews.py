@@ -6,8 +6,10 @@ references are resolved.  It reads only the anchor a link points to, so it
 works for auto-links and hand-written `{term}` references alike, under -j,
 offline, with no server or third-party service.  Links in the name — summary
 lists of letter and category pages get none: the summary is printed beside
-them.  `static/glossary-previews.js` (shipped in the package) turns the title
-into an accessible tooltip.
+them.  The package's `glossweave/static/glossary-previews.js` turns the title
+into an accessible tooltip; other projects' links to our terms get the same
+files (`glossweave.consumer`), and the same summaries, from the previews file
+`glossweave.site.previews_file` publishes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from glossweave.assets import setup_preview_assets
 from glossweave.site.generate import state
 from glossweave.site.terms import SUMMARY_SHOWN
 
@@ -40,4 +43,4 @@ class AddPreviews(SphinxPostTransform):
 
 def setup_previews(app: Sphinx) -> None:
     app.add_post_transform(AddPreviews)
-    app.add_js_file("glossary-previews.js", loading_method="defer")
+    setup_preview_assets(app)

@@ -116,7 +116,13 @@ class TermPage:
                 result += body
         if len(senses) > 1:
             result.append(holder)
-        for title, slugs in (("Related terms", data["related"]), ("Mentioned in", data["mentioned_in"])):
+        if data.get("keywords"):
+            # Plain text on the page, so the site's search finds the term by its keywords.
+            para = nodes.paragraph(classes=["glossary-keywords"])
+            para += nodes.strong("", "Keywords: ")
+            para += nodes.Text(", ".join(data["keywords"]))
+            result.append(para)
+        for title, slugs in (("Related terms", data["related"]), ("See also", data.get("see_also", [])), ("Mentioned in", data["mentioned_in"])):
             if slugs:
                 para = nodes.paragraph(classes=["glossary-" + title.lower().replace(" ", "-")])
                 para += nodes.strong("", title + ": ")
@@ -164,7 +170,15 @@ class TermPage:
             return term_ref(self.names[target], children, self.env.docname)
 
         body = render_markdown(sense["markdown"], links + cited, make_ref, self.env.docname)
-        return [badge, *body, sources("", nodes.paragraph("", ", ".join(sense["sources"])))]
+        result = [badge, *body, sources("", nodes.paragraph("", ", ".join(sense["sources"])))]
+        if sense.get("others"):
+            # Rewrites of the same meaning: shown after the primary one, never numbered as senses.
+            others = nodes.container(classes=["glossary-other-definitions"])
+            others += nodes.rubric("", "Other definitions")
+            for other in sense["others"]:
+                others += nodes.container("", *self.sense(other), classes=["glossary-other-definition"])
+            result.append(others)
+        return result
 
 
 class sources(nodes.General, nodes.Element):

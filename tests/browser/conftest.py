@@ -63,7 +63,7 @@ def base_url(site):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with its module: another folder's tests may start Playwright
 def browser():
     pytest.importorskip("playwright.sync_api")
     with chromium() as launched:

@@ -202,6 +202,32 @@ def test_abbreviated_and_shortened_spellings_are_aliases():
     assert roles(ident)["attn sink"] == ("alias", "shortened")
 
 
+@pytest.mark.parametrize(
+    "header, body, alias",
+    [
+        ("kv cache, key-value cache, inference serving", "**KV Cache** keeps past keys.", "key-value cache"),
+        ("batch normalization, batchnorm, neural architectures", "**Batch Normalization** rescales.", "batchnorm"),
+        ("llm pretraining, large language model pretraining, training", "**LLM Pretraining** comes first.", "large language model pretraining"),
+        ("multi-head attention, mha, neural architectures", "**Multi-Head Attention** splits heads.", "MHA"),
+    ],
+)
+def test_words_abbreviated_or_run_together_make_an_alias(header, body, alias):
+    assert roles(identity(header, body))[alias][0] == "alias"
+
+
+@pytest.mark.parametrize(
+    "header, body, keyword",
+    [
+        ("kv cache, cache, inference serving", "**KV Cache** keeps past keys.", "cache"),
+        ("batch normalization, batch, neural architectures", "**Batch Normalization** rescales.", "batch"),
+        ("label smoothing, soft labels, regularization", "**Label Smoothing** softens targets.", "soft labels"),
+        ("lambda labs, cloud, compute", "**Lambda Labs** rents GPUs.", "cloud"),
+    ],
+)
+def test_a_part_sharing_only_some_words_or_none_stays_a_keyword(header, body, keyword):
+    assert roles(identity(header, body))[keyword][0] == "keyword"
+
+
 def test_an_alias_is_spelled_as_the_body_writes_it_and_initials_in_capitals():
     body = identity("low-rank adaptation, lora, fine-tuning", "**Low-Rank Adaptation** is what LoRA stands for.")
     assert body.names(Role.ALIAS) == ["LoRA"]

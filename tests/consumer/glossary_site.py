@@ -28,7 +28,7 @@ SUMMARIES = {
     "gpu": "GPU is a massively parallel processor - It runs training and inference for a large language model quickly.",
     "large-language-model": "Large Language Model is a neural network trained on text - It uses a GPU for training and has loss ℒ = -∑_i logp_i.",
     "top-k-5-sampling": "Top K 5 Sampling is sampling among the five most likely tokens - It is a decoding rule for a large language model.",
-    "adaptive-kernel-915": "Adaptive Kernel 915 is a made-up accelerator kernel with a number in its name - It runs on a GPU.",
+    "adaptive-kernel-915": "Adaptive Kernel 915 (also known as adaptive kernel 915 v2) is a made-up accelerator kernel with a number in its name - It runs on a GPU.",
     "multi-head-attention": "Multi-Head Attention is attention computed by several heads side by side - Each head of a Transformer block looks at the sequence in its own subspace.",
     "kv-cache": "KV Cache is the stored keys and values of earlier tokens - It lets a decoder skip recomputing attention for the prefix.",
 }

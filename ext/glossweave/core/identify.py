@@ -171,12 +171,50 @@ def _spells(letters: str, words: tuple[tuple[str, bool, bool], ...]) -> bool:
     return len(letters) in reachable and letters[0] == words[0][0][0]
 
 
-def _shortens(short: str, name: str) -> bool:
-    """`attn sink` for `attention sink`: as many words, each the same or a contraction of the name's."""
-    a, b = short.casefold().split(), name.casefold().split()
-    if len(a) != len(b) or a == b:
+def shortens(short: str, phrase: str) -> bool:
+    """Is `short` the phrase with some of its words shortened?  Word by word, each word of `short` is
+
+    the phrase's next word, a contraction of it (`attn` for `attention`), the initials
+    of the next few words or of a hyphenated word (`KV cache` for `key-value cache`,
+    `LLM pretraining` for `large language model pretraining`), or their prefixes run
+    together (`batchnorm` for `batch normalization`).  At least one word must differ.
+    """
+    a, b = short.casefold().split(), phrase.casefold().split()
+    if a == b or not a or len(a) > len(b):
         return False
-    return all(x == y or (len(x) >= 2 and x[0] == y[0] and len(x) < len(y) and _subsequence(x, y)) for x, y in zip(a, b))
+    reachable = {(0, 0)}
+    for i, word in enumerate(a):
+        reachable = {(i + 1, end) for start in {j for k, j in reachable if k == i} for end in _word_spans(word, b, start)}
+        if not reachable:
+            return False
+    return (len(a), len(b)) in reachable
+
+
+def _word_spans(word: str, words: list[str], start: int) -> set[int]:
+    """Where the phrase's words can end if `word` stands for words[start:end]."""
+    ends = set()
+    if start < len(words):
+        long = words[start]
+        if singular(word) == singular(long) or (len(word) >= 2 and word[0] == long[0] and len(word) < len(long) and _subsequence(word, long)):
+            ends.add(start + 1)
+    for end in range(start + 1, min(len(words), start + 6) + 1):
+        run = " ".join(words[start:end])
+        if (end - start >= 2 or re.search(r"\w[-/]\w", run)) and (abbreviates(word, run) or _runs_together(word, words[start:end])):
+            ends.add(end)
+    return ends
+
+
+def _runs_together(token: str, run: list[str]) -> bool:
+    """`batchnorm`, `convnet`: prefixes of at least three letters of each word of `run`, joined."""
+    letters = _compact(token)
+    if len(letters) < 5 or len(run) < 2:
+        return False
+    positions = {0}
+    for word in (_compact(w) for w in run):
+        positions = {p + k for p in positions for k in range(min(3, len(word)), len(word) + 1) if letters.startswith(word[:k], p)}
+        if not positions:
+            return False
+    return len(letters) in positions
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -490,7 +528,7 @@ def _classify(part: str, index: int, names: _Names) -> tuple[Role, Reason]:
         return Role.ALIAS, Reason.INITIALS
     if any(abbreviates(form, part) for form in [names.main, *names.halves]):
         return Role.ALIAS, Reason.EXPANSION
-    if _shortens(part, names.main):
+    if shortens(part, names.main) or shortens(names.main, part):
         return Role.ALIAS, Reason.SHORTENED
     part_words, name_words = set(words_of(part)), set(words_of(names.name))
     if part_words and part_words < name_words:

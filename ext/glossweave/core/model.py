@@ -172,7 +172,7 @@ _REASONS = {
     Reason.INITIALS: "abbreviation of the name (its initials)",
     Reason.EXPANSION: "expansion of the name (the name is its initials)",
     Reason.VARIANT: "spelling, hyphen or plural variant of the name",
-    Reason.SHORTENED: "the name with its words shortened",
+    Reason.SHORTENED: "the name with words shortened, abbreviated or run together (or the name is such a form of it)",
     Reason.NAME_HALF: "one half of the name `X (Y)`",
     Reason.BODY_PARENTHESIS: "given in parentheses after the name in the first sentence",
     Reason.BODY_EQUIVALENT: "given by the body as equivalent ('also called', 'or simply', …)",

@@ -1,22 +1,13 @@
-"""End to end in headless Chromium: the real corpus, built, served under a sub-path.
-
-The server answers a missing page with the site's 404 page, as Read the Docs does.
-"""
+"""End to end in headless Chromium: the real corpus, built, served under a sub-path
+(the fixtures are in conftest.py)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import subprocess
-import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from chromium import chromium
 
 from glossweave.site.emit import LETTERS, TERMS
 
@@ -25,87 +16,19 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 REPO = Path(__file__).parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-PREFIX = "/en/latest/"
 SITE_NAME = "AI & Semiconductor Glossary"
 DESKTOP, MOBILE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("html")
-    subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-c", ".", "docs", str(out), "-d", str(out / ".doctrees"),
-         "-W", "--keep-going", "-n", "-q"],
-        cwd=REPO, check=True, env={"PATH": "/usr/bin:/bin"},
-    )
-    return out
-
-
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under PREFIX; anything missing gets the site's 404 page."""
-
-    def translate_path(self, path):
-        return super().translate_path("/" + path[len(PREFIX):] if path.startswith(PREFIX) else "/__missing__")
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}{PREFIX}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@contextmanager
-def browser_page(browser, viewport: dict, screenshot: str):
-    """A page in a fresh context, its screenshot kept in tests/artifacts/ when done.
-
-    `page.outside` lists requests that left the local server; `page.failed` local
-    requests (not the page itself) answered with an error: a missing favicon, a broken asset.
-    """
-    context = browser.new_context(viewport=viewport)
-    pg = context.new_page()
-    pg.outside, pg.failed = [], []
-    local = ("http://127.0.0.1", "blob:http://127.0.0.1", "data:")
-    pg.on("request", lambda r: None if r.url.startswith(local) else pg.outside.append(r.url))
-    pg.on("response", lambda r: pg.failed.append((r.status, r.url)) if r.status >= 400 and r.request.resource_type != "document" else None)
-    try:
-        yield pg
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"{screenshot}.png"), full_page=False)
-    finally:
-        context.close()
-
-
 @pytest.fixture
-def page(browser, request):
-    with browser_page(browser, DESKTOP, request.node.name) as pg:
+def page(browser_page, request):
+    with browser_page(DESKTOP, request.node.name) as pg:
         yield pg
 
 
 @pytest.fixture
-def phone(browser, request):
-    with browser_page(browser, MOBILE, request.node.name) as pg:
+def phone(browser_page, request):
+    with browser_page(MOBILE, request.node.name) as pg:
         yield pg
 
 
@@ -139,9 +62,9 @@ def test_landing_to_letter_to_term(page, base_url):
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"])
-def test_from_a_term_page_one_click_reaches_its_letter_its_neighbours_and_home(browser, base_url, middle_term, viewport):
+def test_from_a_term_page_one_click_reaches_its_letter_its_neighbours_and_home(browser_page, base_url, middle_term, viewport):
     nav, url = middle_term["nav"], base_url + f"{TERMS}/{middle_term['slug']}.html"
-    with browser_page(browser, DESKTOP if viewport == "desktop" else MOBILE, f"term-page-{viewport}") as pg:
+    with browser_page(DESKTOP if viewport == "desktop" else MOBILE, f"term-page-{viewport}") as pg:
         pg.goto(url)
         crumbs = pg.locator('nav[aria-label="Breadcrumb"]')
         assert crumbs.is_visible()
@@ -166,7 +89,7 @@ def test_the_mobile_menu_offers_the_same_navigation(phone, base_url, middle_term
     menu = phone.locator('aside.sidebar-drawer nav[aria-label="Glossary"]')
     closed = menu.bounding_box()
     assert closed["x"] + closed["width"] <= 0  # the drawer is closed, off the screen
-    phone.locator("label.nav-overlay-icon").click()
+    phone.get_by_role("button", name="Menu").click()  # furo's label, a button (glossary-a11y.js)
     phone.wait_for_function("document.querySelector('aside.sidebar-drawer nav[aria-label=\"Glossary\"]').getBoundingClientRect().left >= 0")
     phone.screenshot(path=str(ARTIFACTS / "term-page-mobile-menu.png"))
     assert menu.get_by_role("link", name=f"All terms in {nav['letter'].upper()}").is_visible()

@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 import glossweave
+from glossweave.site.a11y import setup_a11y
 from glossweave.site.bibliography import setup_bibliography
 from glossweave.site.categories import setup_categories
 from glossweave.site.config import setup_config
@@ -69,6 +70,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_ebook(app)
     setup_bibliography(app)
     setup_memory(app)
+    setup_a11y(app)
     app.connect("config-inited", _add_static_dir)
     app.add_css_file("glossary.css")
     return {"version": glossweave.__version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

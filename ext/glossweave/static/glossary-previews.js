@@ -30,12 +30,20 @@
       tip.hidden = true;
       tip.addEventListener("mouseenter", cancelHide);
       tip.addEventListener("mouseleave", (e) => { if (!owner || !owner.contains(e.relatedTarget)) scheduleHide(); });
-      document.body.appendChild(tip);
     }
     return tip;
   }
 
+  // The preview goes into the landmark of the link that shows it: all of a page's
+  // content belongs to some landmark, which is how screen-reader users find it.
+  function landmarkOf(link) {
+    return link.closest("main, [role=main], aside, [role=complementary], nav, [role=navigation]") || document.body;
+  }
+
   function place(box, link) {
+    box.style.left = "0px";
+    box.style.top = "0px";
+    const origin = box.getBoundingClientRect(); // where its containing block puts left 0, top 0
     const view = document.documentElement.clientWidth;
     const width = Math.min(360, view - 2 * MARGIN);
     box.style.maxWidth = width + "px";
@@ -46,8 +54,8 @@
     const flip = box.offsetHeight > below && above > below;
     const top = flip ? rect.top - GAP - box.offsetHeight : rect.bottom + GAP;
     box.classList.toggle("glossary-preview-above", flip);
-    box.style.left = left + window.scrollX + "px";
-    box.style.top = top + window.scrollY + "px";
+    box.style.left = left - origin.left + "px";
+    box.style.top = top - origin.top + "px";
   }
 
   function show(link) {
@@ -61,9 +69,9 @@
     if (!text) return;
     if (owner && owner !== link) owner.removeAttribute("aria-describedby");
     const box = tooltip();
+    const home = landmarkOf(link);
+    if (box.parentElement !== home) home.appendChild(box);
     box.textContent = text;
-    box.style.left = "0px";
-    box.style.top = "0px";
     box.hidden = false;
     owner = link;
     link.setAttribute("aria-describedby", box.id);

@@ -80,6 +80,7 @@ _NAME = (
     st.lists(_WORD_CHARS, min_size=1, max_size=5)
     .map(" ".join)
     .filter(lambda words: words.casefold() not in _NOT_NAMES)
+    .filter(lambda words: words.split()[0].casefold() not in ("a", "an", "the"))  # a leading article is dropped by design
     .flatmap(lambda words: st.sampled_from([words, words.replace(" ", "-", 1), f"{words} ({words.split()[0].upper()})"]))
 )
 

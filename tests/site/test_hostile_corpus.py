@@ -363,11 +363,8 @@ def test_csv_export_neutralises_spreadsheet_formulas(tmp_path):
 # The project is copied with the real corpus, hostile.txt, harden.txt, the attacks in
 # others/ and a generated dump that tries to read a planted canary file; then `make
 # check`, `make export`, `make html`, `make latexpdf` and `make epub` run there as a
-# maintainer runs them, each under a time limit.  Assertions on defences being built on
-# other branches are marked xfail(strict) with the branch they need.
+# maintainer runs them, each under a time limit.
 
-NEEDS_MATH = "needs math: whitelisted formulas that stop LaTeX (x^2^3, \\over, \\left, \\hline, \\cr, bare \\frac, deep \\sqrt)"
-NEEDS_BOTH = "needs mdmodel (math found on tokens) and math (formulas typeset, LaTeX hardened, build-time MathJax)"
 OTHERS = HOSTILE / "others"
 CANARY = "glossweave-canary-3b7e1d-must-never-appear"
 #: Upper bounds, far above what each target takes here; past them a build counts as hung.
@@ -451,14 +448,12 @@ def test_acceptance_make_html_succeeds_and_publishes_every_good_entry(acceptance
 
 
 @pytest.mark.needs("latex")
-@pytest.mark.xfail(reason=NEEDS_MATH, strict=True)
 def test_acceptance_make_latexpdf_succeeds_in_time(acceptance):
     root, runs = acceptance
     assert runs["latexpdf"][0] == 0, runs["latexpdf"][1][-4000:]
     assert (root / "_build" / "latex" / "glossary.pdf").is_file()
 
 
-@pytest.mark.xfail(reason=NEEDS_MATH, strict=True)
 def test_acceptance_make_epub_succeeds_in_time(acceptance):
     root, runs = acceptance
     assert runs["epub"][0] == 0, runs["epub"][1][-4000:]
@@ -473,7 +468,6 @@ def test_acceptance_no_file_leaks_into_the_site_or_the_exports(acceptance):
 
 
 @pytest.mark.needs("latex", "poppler")
-@pytest.mark.xfail(reason=NEEDS_BOTH, strict=True)
 def test_acceptance_no_file_leaks_into_the_book_and_nothing_ran_in_tex(acceptance):
     root, runs = acceptance
     pdf = root / "_build" / "latex" / "glossary.pdf"
@@ -502,8 +496,7 @@ def _attack_lines(name: str, token: str) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize(
     ("dump", "line"),
-    [pytest.param(*where, marks=pytest.mark.xfail(reason=NEEDS_MATH, strict=True)) for where in _attack_lines("math.txt", r"MATH-\d+")]
-    + _attack_lines("markdown.txt", r"BYPASS-0[1-7]|\$\\style"),
+    _attack_lines("math.txt", r"MATH-\d+") + _attack_lines("markdown.txt", r"BYPASS-0[1-7]|\$\\style"),
 )
 def test_acceptance_check_names_each_attack_at_its_line(acceptance, dump, line):
     _, runs = acceptance

@@ -133,6 +133,10 @@ def test_the_fast_bold_reader_is_what_markdown_it_renders():
         ("python", "LangFlow", False),
         ("open", "Label Studio", False),
         ("gpu cloud", "graphics processing unit cloud", False),
+        ("DUV", "Deep Ultraviolet", True),  # a solid compound gives a letter from each part
+        ("IRS", "Infrared Spectroscopy", True),
+        ("MP", "Microprocessor", False),  # one word as written is no phrase, solid or not
+        ("PS", "Postscript", False),
     ],
 )
 def test_initials(short, phrase, expected):

@@ -137,6 +137,21 @@ def _compact(text: str) -> str:
     return "".join(_WORD.findall(text.casefold()))
 
 
+#: Combining prefixes that technical English writes solid or hyphenated alike
+#: (`ultraviolet`, `pre-training`); an acronym may take a letter from either part (EUV).
+_COMBINING_PREFIX = re.compile(
+    r"(ultra|infra|micro|nano|multi|hyper|super|inter|intra|trans|poly|photo|electro|thermo|semi|opto|auto|pre|post|sub)"
+    r"(?=[a-z]{3})",
+    re.IGNORECASE,
+)
+
+
+def _combining_split(word: str) -> list[str]:
+    """`Ultraviolet` → [`Ultra`, `violet`]: a solid compound read as its hyphenated spelling."""
+    match = _COMBINING_PREFIX.match(word)
+    return [word[: match.end()], word[match.end() :]] if match else [word]
+
+
 def abbreviates(short: str, phrase: str) -> bool:
     """Is `short` (one token: `LGA`, `LoRA`, `LA-ICP-MS`, `LNNs`) the initials of `phrase`?
 
@@ -148,12 +163,14 @@ def abbreviates(short: str, phrase: str) -> bool:
         return False
     letters = _compact(short)
     words: list[tuple[str, bool, bool]] = []  # (word, may give nothing, may give all of itself)
+    written = 0  # the words as written: a solid compound alone is not a phrase (`MP` is not `microprocessor`)
     for token in phrase.split():
-        parts = [part for part in re.split(r"[-/]", token) if _WORD.search(part)]
+        written += sum(1 for part in re.split(r"[-/]", token) if _WORD.search(part))
+        parts = [piece for part in re.split(r"[-/]", token) if _WORD.search(part) for piece in _combining_split(part)]
         for index, part in enumerate(parts):
             word = _compact(part)
             words.append((word, index > 0 or word in _STOPWORDS, len(word) <= 3 or (part.isupper() and len(part) > 1)))
-    if len(letters) < 2 or len(words) < 2 or not any(c.isalpha() for c in letters):
+    if len(letters) < 2 or written < 2 or not any(c.isalpha() for c in letters):
         return False
     candidates = [letters] + ([letters[:-1]] if letters.endswith("s") and len(letters) > 2 else [])
     return any(_spells(candidate, tuple(words)) for candidate in candidates)

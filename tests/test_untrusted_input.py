@@ -89,6 +89,18 @@ CASES = {
         "[math-unclosed]",
         {"alpha-beta"},
     ),
+    "math-braces-nested-past-tex": (
+        entry("alpha beta", "It reads $" + "{" * 300 + "x" + "}" * 300 + "$ in the book.").encode(),
+        3,
+        "[math-too-deep]",
+        {"alpha-beta"},
+    ),
+    "math-fences-nested-past-tex": (
+        entry("alpha beta", "It reads $" + "\\left(" * 300 + "x" + "\\right)" * 300 + "$ in the book.").encode(),
+        3,
+        "[math-too-deep]",
+        {"alpha-beta"},
+    ),
     "unclosed-fence": (
         (entry("alpha beta", "```python", "print('never closed')") + entry("gamma ray")).encode(),
         3,

@@ -481,6 +481,18 @@ def test_acceptance_no_file_leaks_into_the_book_and_nothing_ran_in_tex(acceptanc
     assert "runsystem(" not in (root / "_build" / "latex" / "glossary.log").read_text(encoding="utf-8", errors="replace")
 
 
+def test_acceptance_the_book_sets_words_and_code_lines_longer_than_a_page(acceptance):
+    # one unbreakable word of ~1,000 characters crashes XeTeX; a code line wider than 16,384 pt stops the book
+    root, runs = acceptance
+    assert runs["latexpdf"][0] == 0, runs["latexpdf"][1][-3000:]
+    pdf = root / "_build" / "latex" / "glossary.pdf"
+    text = "".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    # what a code block prints where it wraps a line, and from its page's foot to the next page's head
+    text = re.sub(r"\(continuesonnextpage\).*?\(continuedfrompreviouspage\)", "", text.replace(",→", ""))
+    token = re.search(r"[0-9a-f]{3000,}", (OTHERS / "long.txt").read_text(encoding="utf-8")).group()
+    assert all(f"LONG-0{n}" in text for n in (1, 2, 3)) and text.count(token) == 3
+
+
 def test_acceptance_nothing_runs_in_a_browser(acceptance):
     root, _ = acceptance
     for name, page in _pages(root / "_build" / "html", ".html").items():

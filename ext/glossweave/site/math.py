@@ -67,7 +67,14 @@ def mathjax_config(node_modules: Path | None) -> dict:
             "maxBuffer": MAX_BUFFER,
         },
         "output": {"font": FONT},
-        "options": {"enableSpeech": False, "enableBraille": False, "enableExplorer": False, "safeOptions": SAFE_OPTIONS},
+        "options": {
+            "enableSpeech": False,
+            "enableBraille": False,
+            "enableExplorer": False,
+            "safeOptions": SAFE_OPTIONS,
+            # a formula is read where it stands, never a tab stop of its own (a term page has dozens)
+            "a11y": {"inTabOrder": False},
+        },
     }
 
 

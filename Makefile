@@ -9,7 +9,7 @@ BUILDDIR    := _build
 GLOSSARY    := $(BIN)/glossweave
 PYTESTOPTS  ?=
 
-.PHONY: html test lint check export latexpdf epub bench clean setup
+.PHONY: html test system-deps lint check export latexpdf epub bench clean setup
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -39,11 +39,14 @@ html: setup
 
 # The Debian packages of .ci/debian-packages.txt first: as root, `make test` installs
 # the missing ones; otherwise it names them and the tests that need them are skipped.
-test:
-	$(PYTHON) .ci/debian_packages.py ensure
+test: system-deps
 	$(MAKE) --no-print-directory setup $(VENV)/.installed-test
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+# Installs (as root, with apt-get) or names the missing Debian packages of .ci/debian-packages.txt.
+system-deps:
+	$(PYTHON) .ci/debian_packages.py ensure  # apt-get install of the missing ones, as root
 
 # ruff, and mypy on the core, as the pre-commit hook runs them (.pre-commit-config.yaml)
 lint: $(VENV)/.installed-test

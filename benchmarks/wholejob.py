@@ -41,6 +41,27 @@ def pdf_pages(pdfinfo_output: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+_RULE_RUN = re.compile(r"^Run number (\d+) of rule '([^']+)'", re.MULTILINE)
+_RULE_TIME = re.compile(r"^'([^']+)': time = ([\d.]+)", re.MULTILINE)
+
+
+def latexmk_runs(output: str) -> list[dict]:
+    """latexmk's own account of what it ran, from its output: each rule run in order.
+
+    `seconds` is filled in when latexmk ran with `-time` (one `'rule': time = s`
+    line per run, in the same order); otherwise it is None.  The tool shims
+    time every run anyway; this is the cross-check that none ran unseen (an
+    engine started by absolute path would escape the shims, not this count).
+    """
+    runs = [{"rule": rule, "run": int(number), "seconds": None} for number, rule in _RULE_RUN.findall(output)]
+    times = _RULE_TIME.findall(output)
+    if len(times) == len(runs):
+        for run, (rule, seconds) in zip(runs, times):
+            if rule == run["rule"]:
+                run["seconds"] = float(seconds)
+    return runs
+
+
 def count_pages(pdf: Path) -> int | None:
     if shutil.which("pdfinfo") is None:
         return None
@@ -82,6 +103,7 @@ def run_target(project: Path, target: str, label: str, logs: Path) -> dict:
     result["latex_s"] = round(sum(t["seconds"] for t in engine), 3)
     result["index_s"] = round(sum(t["seconds"] for t in result["tools"] if t["name"].split()[0] in ("xindy", "makeindex")), 3)
     result["log"] = str(log)
+    result["latexmk_runs"] = latexmk_runs(log.read_text(encoding="utf-8", errors="replace"))
     return result
 
 

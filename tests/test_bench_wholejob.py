@@ -136,6 +136,7 @@ def _size_result(count: int) -> dict:
         "pipeline": {"total_s": 3.0, "rss_mib": 200.0, "link_mb_per_s": 40.0},
         "job": job,
         "site_jauto": {**job["html"], "pipeline_s": 5.0, "sphinx_only_s": 85.0},
+        "html_after_book": _build(12.0),
         "noop_jauto": _build(2.0),
         "edit_jauto": _build(4.0),
         "plain_jauto": _build(100.0),

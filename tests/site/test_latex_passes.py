@@ -123,11 +123,30 @@ def test_a_third_pass_would_change_no_page_number(book, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.needs("latex", "poppler")
-def test_page_references_print_the_pages_their_terms_start_on(book):
+def test_page_references_print_pages_that_labels_are_on(book):
     latex, _ = book
     aux = (latex / "glossary.aux").read_text(encoding="utf-8")
     pages = subprocess.run(["pdftotext", str(latex / "glossary.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     printed = [int(n) for n in re.findall(r"\(page (\d+)\)", pages)]
-    term_pages = {int(page) for page in re.findall(r"\\newlabel\{terms/[^:]+:term-[^}]+\}\{\{[^}]*\}\{(\d+)\}", aux)}
+    # terms, and the category sections a category badge refers to
+    label_pages = {int(page) for page in re.findall(r"\\newlabel\{[^}]+\}\{\{[^}]*\}\{(\d+)\}", aux)}
     assert printed
-    assert set(printed) <= term_pages
+    assert set(printed) <= label_pages
+
+
+@pytest.mark.needs("latex")
+def test_the_first_pass_is_quiet_and_the_last_reports_a_broken_reference(tmp_path):
+    from glossweave.site.latex_speed import PREAMBLE
+
+    (tmp_path / "t.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{hyperref}\n" + PREAMBLE + "\n\\begin{document}\n"
+        "See \\hyperref[good]{there} (\\autopageref*{good}) and \\ref{broken}.\n\\section{Good}\\label{good}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "t.aux").write_text("\\relax \n", encoding="utf-8")  # what latexmk writes before a first pass
+    logs = []
+    for _ in range(2):
+        subprocess.run(["xelatex", "-interaction=nonstopmode", "-no-pdf", "t.tex"], cwd=tmp_path, capture_output=True, check=False)
+        logs.append((tmp_path / "t.log").read_text(encoding="utf-8", errors="replace"))
+    assert "undefined" not in logs[0]
+    assert re.findall(r"Reference `(\w+)' on page \d+ undefined", logs[1]) == ["broken"]

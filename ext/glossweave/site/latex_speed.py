@@ -20,8 +20,9 @@ by) is no reason to run again: `LATEXMKRC_LINES` tell latexmk to leave that
 line of the .aux out when it compares, added to the latexmkrc of the LaTeX
 output folder (whoever wrote it) at `build-finished`.
 
-**A quiet first pass.**  Without an .aux (a clean build), every reference
-of the first pass is undefined by design: at 4,000 terms it printed 140,000
+**A quiet first pass.**  In the first pass of a clean build (its .aux does
+not yet carry the mark that every pass writes into it; latexmk starts from a
+near-empty .aux of its own) every reference is undefined by design: at 4,000 terms it printed 140,000
 warnings, a 670,000-line log that latexmk then spent a quarter of a minute
 reading.  That pass prints no LaTeX or package warning; the last pass, a
 complete run, prints every warning there is.
@@ -59,7 +60,8 @@ $hash_calc_ignore_pattern{'aux'} = '^\\\\gdef\s*\\\\\@abspage\@last\{';
 """
 #: Fixed-width page references and citations; the widths are measured at their first use.
 PREAMBLE = r"""\makeatletter
-\IfFileExists{\jobname.aux}{}{\AtBeginDocument{\let\GenericWarning\@gobbletwo}}
+\AtBeginDocument{\ifdefined\glossweave@auxread\else\let\GenericWarning\@gobbletwo\fi
+  \immediate\write\@auxout{\string\gdef\string\glossweave@auxread{}}}
 \newlength\glossweave@pagerefwidth
 \newlength\glossweave@citewidth
 \def\glossweavepagedigits{00000}

@@ -20,6 +20,22 @@ import pytest
 from debian_list import debian_packages
 from hypothesis import settings
 
+
+
+def _as_from_a_shell() -> None:
+    """Run the tools the tests start (make, sphinx-build) as a user at a shell would.
+
+    Under `make test` (and so in CI) pytest inherits MAKELEVEL and MAKEFLAGS, so a
+    `make` a test runs would print `make[1]:` and join the outer jobserver; a CI
+    that sets FORCE_COLOR would put ANSI codes into every Sphinx message a test reads.
+    """
+    for name in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "FORCE_COLOR"):
+        os.environ.pop(name, None)
+    os.environ["NO_COLOR"] = "1"
+
+
+_as_from_a_shell()
+
 settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("explore", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))

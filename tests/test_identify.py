@@ -133,6 +133,10 @@ def test_the_fast_bold_reader_is_what_markdown_it_renders():
         ("python", "LangFlow", False),
         ("open", "Label Studio", False),
         ("gpu cloud", "graphics processing unit cloud", False),
+        ("DUV", "Deep Ultraviolet", True),  # a solid compound gives a letter from each part
+        ("IRS", "Infrared Spectroscopy", True),
+        ("MP", "Microprocessor", False),  # one word as written is no phrase, solid or not
+        ("PS", "Postscript", False),
     ],
 )
 def test_initials(short, phrase, expected):
@@ -162,10 +166,24 @@ def test_a_compact_keyword_list_gives_keywords_only():
 
 def test_a_compact_last_part_is_a_category_only_when_the_corpus_uses_one():
     body = "**Plasma Probe** measures density."
-    assert identity("plasma probe,langmuir,metrology", body).category == "metrology"  # listed in categories.toml
+    assert identity("plasma probe,metrology", body).category == "metrology"  # listed in categories.toml
+    assert identity("plasma probe,pp,metrology", body).category == "metrology"  # `term,alias,category`
     assert identity("plasma probe,langmuir,plasma diagnostics", body).category == ""
     learned = identity("plasma probe,langmuir,plasma diagnostics", body, learned=("plasma diagnostics",))
     assert learned.category == "plasma diagnostics"
+
+
+def test_a_keyword_list_files_under_its_last_part_only_when_a_spaced_header_does():
+    """`deep learning` and `metrology` are listed in categories.toml; after a keyword they are keywords,
+    unless this corpus's own `term, category` headers file under them."""
+    body = "**Tensor Rental** is renting accelerators by the hour."
+    rental = identity("tensor rental,cloud,compute,deep learning", body)
+    assert rental.category == "" and "deep learning" in rental.names(Role.KEYWORD)
+    probe = "**Plasma Probe** measures density."
+    assert identity("plasma probe,langmuir,metrology", probe).category == ""
+    assert identity("plasma probe,langmuir,metrology", probe, learned=("metrology",)).category == "metrology"
+    qualified = identity("plasma probe (advanced),plasma probe,advanced,metrology", "**Plasma Probe (Advanced)** is.")
+    assert qualified.category == "metrology"  # a qualifier is part of the name, not a keyword
 
 
 def test_a_title_split_at_every_space_is_the_name():

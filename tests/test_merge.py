@@ -181,3 +181,27 @@ def test_near_duplicates_get_see_also_both_ways_and_a_review_line(make_corpus):
     plain, agents = by_name(glossary)["Prefix Caching"], by_name(glossary)["Prefix Caching for Agents"]
     assert plain.see_also == [agents.slug] and agents.see_also == [plain.slug]
     assert glossary.report.near_duplicates == [(plain.slug, agents.slug, "one word more")]
+
+
+def test_a_name_with_an_acronym_for_some_of_its_words_is_the_same_concept(make_corpus):
+    text = (
+        "large language model serving, llm inference\n"
+        "**Large Language Model Serving** is running a trained model behind an endpoint.\n"
+        "llm serving,vllm,batching,throughput\n"
+        "**LLM Serving** answers prompts for many users from one deployment.\n"
+        "llm routing,gateway,fallback\n"
+        "**LLM Routing** sends each prompt to the cheapest model that can answer it.\n"
+    )
+    glossary = build(make_corpus, {"a.txt": text})
+    assert {term.name for term in glossary.terms} == {"Large Language Model Serving", "LLM Routing"}
+    (serving,) = [term for term in glossary.terms if term.name == "Large Language Model Serving"]
+    assert "LLM Serving" in serving.aliases and len(serving.senses) == 1
+
+
+def test_an_acronym_that_stands_for_two_names_joins_neither_shortened_name(make_corpus):
+    text = (
+        "latent dirichlet allocation (lda), nlp\n**Latent Dirichlet Allocation (LDA)** models topics.\n"
+        "linear discriminant analysis (lda), machine learning\n**Linear Discriminant Analysis (LDA)** separates classes.\n"
+        "lda topics,topic model\n**LDA Topics** are the word distributions a topic model learns.\n"
+    )
+    assert len(build(make_corpus, {"a.txt": text}).terms) == 3

@@ -74,3 +74,23 @@ def test_corpus_formulas_spot_checks():
     )
     assert repaired["20"] == "20"
     assert repaired["phi(||w||) / ||Adam\\_update||"] == r"\phi(||w||) / ||Adam\_update||"
+
+
+#: Formulas the whitelist passes and LaTeX rejects (issue 10), one entry each, with good math beside them.
+BREAKING = [r"x^2^3", r"x_1_2", r"a \over b \over c", r"\left( x + y", r"\frac", r"a \hline b", r"a \cr b"]
+
+
+def test_check_names_each_formula_mathjax_rejects_at_its_dump_line(make_corpus):
+    from glossweave.core.pipeline import build_glossary
+
+    lines = ["good math, maths", "**Good Math** is $O(n^2)$ and $\\frac{1}{2}$."]
+    for index, tex in enumerate(BREAKING):
+        lines += [f"broken {index}, maths", f"**Broken {index}** is **a formula** - with", f"- an item: ${tex}$ here"]
+    text = "\n".join(lines) + "\n"
+    glossary = build_glossary(make_corpus({"math.txt": text}))
+    found = texcheck.formula_diagnostics(glossary)
+    if found and found[0].code == "math-unchecked":  # pragma: no cover - depends on the machine
+        pytest.skip(found[0].message)
+    expected = {(f"math.txt:{number}", tex) for number, line in enumerate(lines, start=1) for tex in BREAKING if f"${tex}$" in line}
+    assert {(str(d.source), tex) for d in found for tex in BREAKING if repr(tex) in d.message} == expected
+    assert len(found) == len(BREAKING) and all(d.code == "math-invalid" and str(d.severity) == "warning" for d in found)

@@ -89,6 +89,18 @@ CASES = {
         "[math-unclosed]",
         {"alpha-beta"},
     ),
+    "math-braces-nested-past-tex": (
+        entry("alpha beta", "It reads $" + "{" * 300 + "x" + "}" * 300 + "$ in the book.").encode(),
+        3,
+        "[math-too-deep]",
+        {"alpha-beta"},
+    ),
+    "math-fences-nested-past-tex": (
+        entry("alpha beta", "It reads $" + "\\left(" * 300 + "x" + "\\right)" * 300 + "$ in the book.").encode(),
+        3,
+        "[math-too-deep]",
+        {"alpha-beta"},
+    ),
     "unclosed-fence": (
         (entry("alpha beta", "```python", "print('never closed')") + entry("gamma ray")).encode(),
         3,
@@ -230,4 +242,4 @@ def test_an_entry_too_deep_for_python_costs_that_entry_never_the_build(make_corp
     assert [term.slug for term in glossary.terms] == ["kv-cache"] and glossary.balances()
     (rejection,) = glossary.report.rejected
     assert (str(rejection.source), rejection.reason) == ("000_good.txt:1", "nested too deeply to read (Python's recursion limit)")
-    assert [(str(d.source), d.severity.name) for d in glossary.report.diagnostics if d.code == "too-deep"] == [("000_good.txt:1", "ERROR")]
+    assert [(str(d.source), d.severity.name) for d in glossary.report.diagnostics if d.code == "too-deep"] == [("000_good.txt:2", "ERROR")]

@@ -25,6 +25,7 @@ from glossweave.core.citations import Bibliography, citation_diagnostics
 from glossweave.core.model import Glossary
 from glossweave.core.pipeline import build_glossary
 from glossweave.core.review import diagnostic_lines, identity_lines, link_lines, review_data, term_lines
+from glossweave.core.texcheck import formula_diagnostics
 from glossweave.export.csvexport import write_csv
 from glossweave.export.jsonexport import write_json
 from glossweave.export.skos import write_skos
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
     if args.command == "check":
         if args.bib is not None:
             glossary.report.diagnostics += citation_diagnostics(glossary, Bibliography.load(args.bib))
+        glossary.report.diagnostics += formula_diagnostics(glossary)
         return command_check(glossary, out, as_json=args.json, terms=args.terms, links=args.links, full=args.full)
     if args.command == "stats":
         return command_stats(glossary, out)

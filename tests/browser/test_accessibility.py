@@ -204,10 +204,6 @@ def test_every_tab_stop_is_visible_and_ringed(browser_page, base_url, page_paths
         stops = keyboard_walk(pg)
         assert len(stops) > 3  # the skip link, the header or sidebar, the content
         problems = [f"{s['tag']} '{s['text']}' ({s['path']}): {', '.join(s['problems'])}" for s in stops if s["problems"]]
-        if problems and all(">mjx-container:" in problem for problem in problems):
-            # MathJax typesetting in the browser makes each formula a tab stop of its own; build-time
-            # math (the math branch, issue 13 §3) removes the script and these stops with it.
-            pytest.xfail(f"{len(problems)} tab stops of browser MathJax (build-time math not on main yet)")
         assert problems == []
 
 

@@ -495,6 +495,8 @@ def _accept_boundary(
             return after_heading and _code_at(text, cut)
         return after_heading and (following.isupper() or following.isdigit())
     if kind == "bold":
+        if text.endswith((" is", " are"), start, end):
+            return False  # `**X** is **EUV light …** - …`: the definition after its verb, not a heading
         return ends_sentence or after_heading or _HEADING_AHEAD.match(text, cut) is not None
     if kind == "bullet":
         if text[cut + 2 : cut + 3].islower() or unbalanced:

@@ -96,8 +96,9 @@ class CategoryScheme:
 class CategoryFiling:
     """How this corpus's categories are filed: the vocabulary learned from it plus the scheme.
 
-    `learned` are the category parts of the corpus's headers (normalised); a
-    compact header's last part is a category only when it is `known`.
+    `learned` are the category parts of the corpus's spaced headers (normalised): what it
+    `used`; a compact header's last part is a category only when it is `known` (used
+    or listed in the scheme), and a keyword list's only when it is used.
     """
 
     def __init__(self, scheme: CategoryScheme, learned: Iterable[str]) -> None:
@@ -105,10 +106,15 @@ class CategoryFiling:
         # Remembered per distinct category: the same few categories are asked about for every entry.
         self._filed = functools.cache(self._file)
         self.domain = functools.cache(self._domain)
-        self.known = {self.file(category)[0] for category in learned} | {self.file(c)[0] for c in scheme.listed()}
+        self.used = {self.file(category)[0] for category in learned}
+        self.known = self.used | {self.file(c)[0] for c in scheme.listed()}
 
     def is_category(self, text: str) -> bool:
         return self.file(text)[0] in self.known
+
+    def is_used(self, text: str) -> bool:
+        """Does the corpus itself file under `text` (a spaced header's last part), not only the scheme?"""
+        return self.file(text)[0] in self.used
 
     def file(self, text: str) -> tuple[str, str]:
         """(the category `text` is filed under, why; "" when it is filed as written)."""

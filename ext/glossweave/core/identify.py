@@ -137,6 +137,21 @@ def _compact(text: str) -> str:
     return "".join(_WORD.findall(text.casefold()))
 
 
+#: Combining prefixes that technical English writes solid or hyphenated alike
+#: (`ultraviolet`, `pre-training`); an acronym may take a letter from either part (EUV).
+_COMBINING_PREFIX = re.compile(
+    r"(ultra|infra|micro|nano|multi|hyper|super|inter|intra|trans|poly|photo|electro|thermo|semi|opto|auto|pre|post|sub)"
+    r"(?=[a-z]{3})",
+    re.IGNORECASE,
+)
+
+
+def _combining_split(word: str) -> list[str]:
+    """`Ultraviolet` → [`Ultra`, `violet`]: a solid compound read as its hyphenated spelling."""
+    match = _COMBINING_PREFIX.match(word)
+    return [word[: match.end()], word[match.end() :]] if match else [word]
+
+
 def abbreviates(short: str, phrase: str) -> bool:
     """Is `short` (one token: `LGA`, `LoRA`, `LA-ICP-MS`, `LNNs`) the initials of `phrase`?
 
@@ -148,12 +163,14 @@ def abbreviates(short: str, phrase: str) -> bool:
         return False
     letters = _compact(short)
     words: list[tuple[str, bool, bool]] = []  # (word, may give nothing, may give all of itself)
+    written = 0  # the words as written: a solid compound alone is not a phrase (`MP` is not `microprocessor`)
     for token in phrase.split():
-        parts = [part for part in re.split(r"[-/]", token) if _WORD.search(part)]
+        written += sum(1 for part in re.split(r"[-/]", token) if _WORD.search(part))
+        parts = [piece for part in re.split(r"[-/]", token) if _WORD.search(part) for piece in _combining_split(part)]
         for index, part in enumerate(parts):
             word = _compact(part)
             words.append((word, index > 0 or word in _STOPWORDS, len(word) <= 3 or (part.isupper() and len(part) > 1)))
-    if len(letters) < 2 or len(words) < 2 or not any(c.isalpha() for c in letters):
+    if len(letters) < 2 or written < 2 or not any(c.isalpha() for c in letters):
         return False
     candidates = [letters] + ([letters[:-1]] if letters.endswith("s") and len(letters) > 2 else [])
     return any(_spells(candidate, tuple(words)) for candidate in candidates)
@@ -350,9 +367,13 @@ def _in_word(text: str, index: int) -> bool:
 
 # --- names the body gives -----------------------------------------------------------
 
-_CUE = re.compile(r"\b(also called|also known as|also termed|a\.k\.a\.|or simply|abbreviated as|abbreviated|short for|stands for)\s+", re.I)
+_CUE = re.compile(
+    r"\b(also called|also known as|also termed|a\.k\.a\.|or simply|abbreviated as|abbreviated|short for|stands for"
+    r"|(?:often|usually|commonly) written(?: as)?)\s+",
+    re.I,
+)
 #: A literal in every cue: most first paragraphs hold none, and need no search.
-_CUE_WORDS = ("also", "simply", "abbreviated", "short for", "stands for", "a.k.a.")
+_CUE_WORDS = ("also", "simply", "abbreviated", "short for", "stands for", "a.k.a.", "written")
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+)\s*")
 _ENDS_NAME_LIST = re.compile(r"[,;.]\s|\s(?:is|are|was|were|refers|describes)\s")
 
@@ -479,12 +500,17 @@ def identify_entry(entry: Entry, context: IdentifyContext) -> Identity:
 
     parts = list(header.parts)
     category = ""
-    if len(parts) >= 2 and (header.style == "spaced" or context.filing.is_category(parts[-1])):
+    keyword_list = False
+    if len(parts) >= 2 and header.style == "compact" and context.filing.is_category(parts[-1]):
+        # A keyword list files under its last part only when this corpus's own headers file under it.
+        keyword_list = not _names_only(parts[:-1], names) and not context.filing.is_used(parts[-1])
+    if len(parts) >= 2 and (header.style == "spaced" or (context.filing.is_category(parts[-1]) and not keyword_list)):
         written = parts.pop()
         category, why = context.filing.file(written)
         reason = Reason.SPACED_LAST if header.style == "spaced" else Reason.KNOWN_CATEGORY
         names.decisions.append(Decision(written, Role.CATEGORY, reason, f"filed under {category!r}: {why}" if why else ""))
     split = _split_title(parts, names.name_keys)
+    own_casing = _name_casing(name)
     for index, part in enumerate(parts):
         if index in split:
             names.decisions.append(Decision(part, Role.NAME, Reason.SPLIT_TITLE))
@@ -492,9 +518,33 @@ def identify_entry(entry: Entry, context: IdentifyContext) -> Identity:
         role, reason = _classify(part, index, names)
         if role is Role.NAME:
             names.decisions.append(Decision(part, role, reason))
+        elif role is Role.ALIAS:
+            names.add(_display_alias(part, reason, entry.markdown, casing, own_casing), role, reason)
         else:
-            names.add(_display_alias(part, reason, entry.markdown, casing) if role is Role.ALIAS else part, role, reason)
+            detail = _KEYWORD_LIST_DETAIL if keyword_list and index == len(parts) - 1 else ""
+            names.add(part, role, reason, detail)
     return Identity(name, source, names.decisions, category)
+
+
+_KEYWORD_LIST_DETAIL = "listed in categories.toml, but this header lists keywords and no spaced header files under it"
+
+
+def _names_only(parts: list[str], names: _Names) -> bool:
+    """Are the header parts after the first all names of the entry (the `term,alias,category` shape)?
+
+    A compact header with a keyword among them is a keyword list
+    (`tensor cloud,cloud,compute,deep learning`): its last part is one more
+    keyword unless the corpus's spaced headers use it as a category.  The first
+    part may be a keyword (`langchain,framework` over another article), and a
+    qualifier (`advanced`) belongs to a qualified name.
+    """
+    split = _split_title(parts, names.name_keys)
+    for index, part in enumerate(parts[1:], start=1):
+        if index in split or part.casefold() in QUALIFIERS:
+            continue
+        if _classify(part, index, names)[0] is Role.KEYWORD:
+            return False
+    return True
 
 
 #: Words that, alone in parentheses after a name, qualify it rather than name it.
@@ -536,11 +586,21 @@ def _classify(part: str, index: int, names: _Names) -> tuple[Role, Reason]:
     return Role.KEYWORD, Reason.HEADER_TERM if index == 0 else Reason.KEYWORD
 
 
-def _display_alias(part: str, reason: Reason, text: str, casing: dict[str, str]) -> str:
-    """A header part shown as an alias: as the body writes it, else in the corpus's capitals; initials upper-case."""
+def _name_casing(name: str) -> dict[str, str]:
+    """How the entry's own name writes each of its words, hyphenated parts apart (`CD-SEM` → `CD`, `SEM`)."""
+    words = _WORD.findall(name) + re.findall(r"[^\W_][\w-]*", name)
+    return {word.casefold(): word for word in words if word != word.casefold()}
+
+
+def _display_alias(part: str, reason: Reason, text: str, casing: dict[str, str], own: dict[str, str]) -> str:
+    """A header part shown as an alias: as the body writes it; else with the capitals the corpus and the
+    name's own acronyms give its words (`moe` → `MoE`, `critical dimension sem` → `critical dimension SEM`);
+    initials nobody writes, upper-case."""
     found = find_phrase(part, text)
     if found and found != found.lower():
         return found
-    if reason is Reason.INITIALS and part.islower():
+    acronyms = {folded: word for folded, word in own.items() if sum(c.isupper() for c in word) >= 2}
+    shown = recase(recase(part, casing), acronyms)
+    if reason is Reason.INITIALS and shown.islower():
         return part.upper() if not part.endswith("s") else part[:-1].upper() + "s"
-    return recase(part, casing)
+    return shown

@@ -27,11 +27,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import MD_TRIM_CHARS, isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.common import utils as markdown_it_utils
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+#: What markdown-it trims around a paragraph or heading: its own set since 4.0
+#: (Markdown whitespace), Python's `str.strip()` default before (None).
+MD_TRIM_CHARS: str | None = getattr(markdown_it_utils, "MD_TRIM_CHARS", None)
 
 __all__ = [
     "Document",

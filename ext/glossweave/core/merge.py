@@ -34,7 +34,17 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from glossweave.core.categories import UNCATEGORIZED, CategoryFiling
-from glossweave.core.identify import QUALIFIERS, name_key, qualifies, singular, spell_symbols, spelling, split_halves
+from glossweave.core.identify import (
+    QUALIFIERS,
+    abbreviates,
+    name_key,
+    qualifies,
+    singular,
+    spell_symbols,
+    spelling,
+    split_halves,
+    words_of,
+)
 from glossweave.core.model import (
     Decision,
     Definition,
@@ -119,11 +129,102 @@ def group_concepts(entries: list[Entry]) -> tuple[list[list[Entry]], dict[int, l
             other = by_name.get(key, by_main.get(key))
             if other is not None and " " in alias.strip() and groups.find(other) != groups.find(index):
                 groups.union(other, index, f"its alias {alias!r} is the name of {entries[other].identified.name!r}")
+    _join_acronyms(entries, groups)
     members: dict[int, list[Entry]] = defaultdict(list)
     for index, entry in enumerate(entries):
         members[groups.find(index)].append(entry)
     reasons = {id(entries[index]): why for index, why in groups.why.items()}
     return list(members.values()), reasons
+
+
+#: The most words an acronym inside a longer name stands for (`EUV` → `extreme ultraviolet`).
+_WIDEST_ACRONYM = 5
+
+
+def is_acronym(token: str) -> bool:
+    """`HBM`, `MoE`, `KV`, `LLMs`: one token with two capitals or more."""
+    return " " not in token and sum(c.isupper() for c in token) >= 2 and token[:1].isalnum()
+
+
+def _tokens(name: str) -> list[str]:
+    """The words of a name's main part, hyphenated words apart: `Key-Value Cache (KV)` → Key, Value, Cache."""
+    return re.findall(r"[^\W_]+", spell_symbols(split_halves(name)[0]))
+
+
+def _rest_key(words: list[str]) -> str:
+    return "".join(singular(word.casefold()) for word in words)
+
+
+def _expansions(entries: list[Entry]) -> dict[str, dict[str, set[int]]]:
+    """Acronym → the names it stands for in the corpus → the entries that say so.
+
+    Evidence is the entry's own: an acronym alias of its name (`X (XY)`, `**X** (XY)`,
+    a header's initials) or an acronym name with its expansion as an alias.
+    """
+    found: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for index, entry in enumerate(entries):
+        name = entry.identified.name
+        forms = [split_halves(name)[0], *entry.identified.names(Role.ALIAS)]
+        for short in (form for form in forms if is_acronym(form)):
+            for long in (form for form in forms if " " in form.strip() or "-" in form):
+                if abbreviates(short, long):
+                    found[name_key(short)][name_key(long)].add(index)
+    return found
+
+
+def _same_subject(entry: Entry, other: Entry) -> bool:
+    """Do two definitions share their content words as rewrites of one meaning do (`SENSE_OVERLAP`)?
+
+    An acronym's entry about the expansion's subject does (`HBM stacks DRAM dies
+    … on an interposer`); one about another meaning of the acronym does not,
+    even when it names the expansion as a contrast (`LDA separates classes`).
+    """
+    own = set(words_of(other.identified.name)) | set(words_of(entry.identified.name))
+    return overlap(content_words(entry.markdown, own), content_words(other.markdown, own)) >= SENSE_OVERLAP
+
+
+def _join_acronyms(entries: list[Entry], groups: _Groups) -> None:
+    """Names that differ by an acronym and what it stands for are one concept.
+
+    `HBM` joins `High Bandwidth Memory (HBM)` when the corpus gives the acronym
+    that one expansion and no other, and the two definitions share their
+    subject (`LDA` about classes stays apart from `Latent Dirichlet Allocation (LDA)`);
+    `LLM Pretraining` joins `Large Language Model Pretraining`.  Long
+    names are indexed under every run of up to `_WIDEST_ACRONYM` words left
+    out, so each short name is one lookup.
+    """
+    expansions = _expansions(entries)
+    runs: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for index, entry in enumerate(entries):
+        words = _tokens(entry.identified.name)
+        for start in range(len(words)):
+            for end in range(start + 2, min(start + _WIDEST_ACRONYM, len(words)) + 1):
+                if start or end < len(words):
+                    runs[(_rest_key(words[:start]), _rest_key(words[end:]))].append((index, " ".join(words[start:end])))
+    for index, entry in enumerate(entries):
+        name = split_halves(entry.identified.name)[0]
+        known = expansions.get(name_key(name), {}) if is_acronym(name) else {}
+        if len(known) == 1:  # an acronym named by itself, standing for one name in the corpus
+            (owners,) = known.values()
+            claimed = {groups.find(owner) for owner in owners}
+            if len(claimed) == 1 and groups.find(index) not in claimed and _same_subject(entry, entries[min(owners)]):
+                other = min(owners)
+                groups.union(other, index, f"{name!r} stands for {entries[other].identified.name!r}, and for nothing else here")
+            continue
+        words = _tokens(name)
+        acronyms = [at for at, word in enumerate(words) if is_acronym(word)]
+        if len(words) < 2 or len(acronyms) != 1:
+            continue
+        at = acronyms[0]
+        meant = expansions.get(name_key(words[at]), {})
+        candidates = {
+            groups.find(other): other
+            for other, run in runs.get((_rest_key(words[:at]), _rest_key(words[at + 1 :])), [])
+            if abbreviates(words[at], run) and (not meant or name_key(run) in meant)
+        }
+        if len(candidates) == 1 and groups.find(index) not in candidates:
+            (other,) = candidates.values()
+            groups.union(other, index, f"{name!r} is {entries[other].identified.name!r} with {words[at]!r} for its words")
 
 
 # --- one concept → one term ----------------------------------------------------------------------
@@ -182,7 +283,7 @@ def _build_term(group: list[Entry], reasons: dict[int, list[str]], filing: Categ
     for entry in group:
         for why in reasons.get(id(entry), []):
             identity.merges.append(f"{entry.source} ({entry.raw.header!r}): {why}")
-    aliases, keywords = _names_of(group, name, identity)
+    aliases, keywords = _names_of(group, namer, identity)
     return Term(slug="", name=name, aliases=aliases, senses=_senses(definitions, name, filing), keywords=keywords, identity=identity)
 
 
@@ -210,18 +311,26 @@ def _choose_name(group: list[Entry]) -> Entry:
     )
 
 
-def _names_of(group: list[Entry], name: str, identity: TermIdentity) -> tuple[list[str], list[str]]:
-    """The term's aliases and keywords: every entry's, each once, none equal to the name; decisions kept."""
-    taken = {name_key(name), spelling(name)}
+def _names_of(group: list[Entry], namer: Entry, identity: TermIdentity) -> tuple[list[str], list[str]]:
+    """The term's aliases and keywords: every entry's, each once, none equal to the name; decisions kept.
+
+    The naming entry's decisions come first, so an alias written by several
+    entries is shown as the one that names the term writes it (`Key-Value
+    Cache`, not a header's `key-value cache`).  Names compare by `name_key`,
+    variants by `spelling`: two sets, since one name's key can be another's
+    spelling (`pretraining`).
+    """
+    name = namer.identified.name
+    keys, spellings = {name_key(name)}, {spelling(name)}
     aliases: list[str] = []
     keywords: list[str] = []
     seen_decisions: set[tuple[Role, str]] = set()
-    for entry in sorted(group, key=lambda e: e.source):
+    for entry in sorted(group, key=lambda e: (e is not namer, e.source)):
         decisions = list(entry.identified.decisions)
         main, halves = split_halves(entry.identified.name)
-        if spelling(entry.identified.name) not in taken and (not halves or qualified(entry.identified.name)):
+        if spelling(entry.identified.name) not in spellings and (not halves or qualified(entry.identified.name)):
             # The halves of a merged `X (Y)` name are its entry's aliases already.
-            reason = Reason.VARIANT if name_key(main) in taken else Reason.MERGED_NAME
+            reason = Reason.VARIANT if name_key(main) in keys else Reason.MERGED_NAME
             decisions.insert(0, Decision(main, Role.ALIAS, reason, str(entry.source)))
         for decision in decisions:
             key = _dedupe_key(decision)
@@ -229,13 +338,14 @@ def _names_of(group: list[Entry], name: str, identity: TermIdentity) -> tuple[li
                 continue
             seen_decisions.add((decision.role, key))
             identity.decisions.append(decision)
-            if decision.role is Role.ALIAS and key not in taken and spelling(decision.text) not in taken:
-                taken |= {key, spelling(decision.text)}
+            taken = spellings if decision.reason is Reason.VARIANT else keys
+            if decision.role is Role.ALIAS and key not in taken and spelling(decision.text) not in spellings:
+                keys.add(name_key(decision.text))
+                spellings.add(spelling(decision.text))
                 aliases.append(decision.text)
     for decision in identity.decisions:
-        key = _dedupe_key(decision)
-        if decision.role is Role.KEYWORD and key not in taken and name_key(decision.text) not in taken:
-            taken |= {key, spelling(decision.text)}
+        if decision.role is Role.KEYWORD and name_key(decision.text) not in keys:
+            keys.add(name_key(decision.text))
             keywords.append(decision.text)
     return aliases, keywords
 

@@ -31,7 +31,7 @@ from glossweave.core.identify import identify_entries, spell_symbols, split_halv
 from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
-from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Role, Severity, Term
+from glossweave.core.model import Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Role, Severity, Source, Term
 from glossweave.core.nesting import report_deep_nesting
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.overrides import Overrides, load_overrides
@@ -272,7 +272,8 @@ def _normalize_or_reject(raw: RawEntry, report: Report) -> Entry | Rejection:
         return normalize_entry(raw, report)
     except RecursionError:
         reason = "nested too deeply to read (Python's recursion limit)"
-        report.add(Severity.ERROR, "too-deep", f"{reason}; entry not published", raw.source)
+        # named at the body's first line, where the nesting is; the rejection is the entry's
+        report.add(Severity.ERROR, "too-deep", f"{reason}; entry not published", Source(raw.source.file, raw.body_line))
         return Rejection(raw.source, reason, raw.header)
 
 

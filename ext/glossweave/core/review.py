@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from glossweave.core.categories import category_label
 from glossweave.core.identify import name_key
-from glossweave.core.model import Decision, Diagnostic, Glossary, NameSource, Role, Severity, Source, Term
+from glossweave.core.model import Decision, Diagnostic, Entry, Glossary, NameSource, Reason, Role, Severity, Source, Term
 
 #: Locations shown on a grouped line before "…".
 SHOWN_LOCATIONS = 3
@@ -167,7 +167,9 @@ def identity_lines(glossary: Glossary) -> list[str]:
     headed = []
     for term in terms:
         names = {name_key(term.name), *(name_key(alias) for alias in term.aliases)}
-        others = sorted({d.entry.header.term for d in term.definitions if name_key(d.entry.header.term) not in names})
+        others = sorted(
+            {d.entry.header.term for d in term.definitions if name_key(d.entry.header.term) not in names and not _spells_name(d.entry)}
+        )
         if others:
             headed.append(f"{_named(term)} ← " + ", ".join(repr(header) for header in others))
     sections.append(("Header terms that are neither the name nor an alias (keywords now)", headed))
@@ -238,3 +240,8 @@ def term_lines(glossary: Glossary) -> list[str]:
 def link_lines(glossary: Glossary) -> list[str]:
     """Every link made (`check --links`): page, phrase, target."""
     return [f"{link['source']}: {link['page']}: {link['phrase']!r} → {link['target']} ({link['target_name']})" for link in link_data(glossary)]
+
+
+def _spells_name(entry: Entry) -> bool:
+    """Is the header term the first word of the name split at every space (`atomic,layer,deposition,…`)?"""
+    return any(d.role is Role.NAME and d.reason is Reason.SPLIT_TITLE and d.text == entry.header.term for d in entry.identified.decisions)

@@ -152,13 +152,22 @@ def report_category_collisions(terms: list[Term], report: Report) -> None:
             )
 
 
+def _hyphen_spacing(alias: str) -> str:
+    return " ".join(alias.casefold().replace("-", " ").split())
+
+
 def report_alias_collisions(terms: list[Term], report: Report) -> None:
-    """Aliases of one term that slug alike (`a/b`, `a-b`) get distinct anchors (see `alias_keys`); say which."""
+    """Aliases of one term that slug alike (`a/b`, `a-b`) get distinct anchors (see `alias_keys`); say which.
+
+    Spellings that differ only in case and in hyphens for spaces (`Through-Silicon Via`,
+    `through silicon via`) slug alike by design and are both kept for linking; they
+    are not news.  Other characters that slug away (`a/b`, `a-b`) are.
+    """
     for term in terms:
         by_base: dict[str, list[str]] = {}
         for alias in term.aliases:
             by_base.setdefault(base_slug(alias), []).append(alias)
-        clashes = [group for group in by_base.values() if len(group) > 1]
+        clashes = [group for group in by_base.values() if len({_hyphen_spacing(alias) for alias in group}) > 1]
         if clashes:
             keys = alias_keys(term.slug, term.aliases)
             anchors = "; ".join(", ".join(f"{alias!r} → term-{keys[alias]}" for alias in group) for group in clashes)

@@ -17,7 +17,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .model import BlockKind, Diagnostic, Glossary, Severity, Source
 from .texcommands import MATHJAX_TEX_PACKAGES
+from .texmath import iter_math
 
 SCRIPT = Path(__file__).with_name("texcheck.mjs")
 
@@ -56,3 +58,42 @@ def validate(formulas: list[str], *, display: bool = False, timeout: float = 120
     if len(results) != len(formulas):
         raise TexCheckUnavailable(f"texcheck.mjs answered {len(results)} results for {len(formulas)} formulas")
     return results
+
+
+def published_formulas(glossary: Glossary) -> list[tuple[Source, str, bool]]:
+    """(dump line, TeX, display?) of every formula on a published page, in order, as it renders.
+
+    Each block is read by the site's grammar (`glossweave.core.texmath.iter_math`),
+    and a formula's line is its block's first line plus the lines before it in the block.
+    """
+    found = []
+    for term in glossary.terms:
+        for definition in term.definitions:
+            entry = definition.entry
+            for block in entry.blocks:
+                if block.kind is BlockKind.CODE:
+                    continue
+                text = block.markdown()
+                for span in iter_math(text):
+                    line = (block.line or entry.source.line) + text.count("\n", 0, span.start)
+                    found.append((Source(entry.source.file, line), span.tex, span.display))
+    return found
+
+
+def formula_diagnostics(glossary: Glossary) -> list[Diagnostic]:
+    """A warning at its line for every published formula MathJax cannot parse.
+
+    The site shows MathJax's error in the formula's place, and the book sets
+    the formula as text (`glossweave.core.latexcheck`); either way its author
+    should repair it.  Without node or MathJax, one note says the check did not run.
+    """
+    formulas = published_formulas(glossary)
+    try:
+        verdicts = validate([tex for _, tex, _ in formulas])
+    except TexCheckUnavailable as missing:
+        return [Diagnostic(Severity.INFO, "math-unchecked", f"formulas not validated with MathJax: {missing}")]
+    return [
+        Diagnostic(Severity.WARNING, "math-invalid", f"MathJax cannot typeset this formula ({error}); the book sets what LaTeX rejects as text: {tex[:80]!r}", source)
+        for (source, tex, _), error in zip(formulas, verdicts)
+        if error is not None
+    ]

@@ -505,6 +505,12 @@ _HASH = re.compile(r"(?<!\\)#")
 _AMPERSAND = re.compile(r"\\&")
 
 
+#: Groups a formula may nest: far beyond any real formula, far below TeX's 255 grouping
+#: levels (which a `\\frac` or `\\left` also spends) and what a reader can follow.
+MAX_MATH_NESTING = 40
+_FENCE = re.compile(r"\\(left|right)(?![A-Za-z])")
+
+
 def unsafe_commands(tex: str) -> list[tuple[Severity, str, str]]:
     """(severity, code, message) for every reason a formula may not be rendered.
 
@@ -526,14 +532,27 @@ def unsafe_commands(tex: str) -> list[tuple[Severity, str, str]]:
             problems.append((Severity.WARNING, "math-command", f"math environment {m.group(1)!r} is not allowed"))
     if _HASH.search(tex) or ("&" in _AMPERSAND.sub("", tex) and "\\begin" not in tex):
         problems.append((Severity.WARNING, "math-special", "# or & outside an environment in math"))
-    depth = 0
+    depth = deepest = 0
     for m in _BRACE.finditer(tex):
         depth += {"{": 1, "}": -1}.get(m.group(), 0)
+        deepest = max(deepest, depth)
         if depth < 0:
             break
     if depth:
         problems.append((Severity.WARNING, "math-braces", "unbalanced braces in math"))
+    fences = _deepest_fences(tex)
+    if max(deepest, fences) > MAX_MATH_NESTING:
+        problems.append((Severity.WARNING, "math-too-deep", f"math nested {max(deepest, fences)} levels deep (at most {MAX_MATH_NESTING})"))
     return problems
+
+
+def _deepest_fences(tex: str) -> int:
+    """How deep `\\left` … `\\right` pairs nest (each is a TeX group too)."""
+    depth = deepest = 0
+    for m in _FENCE.finditer(tex):
+        depth = max(depth + (1 if m.group(1) == "left" else -1), 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 # ---------------------------------------------------------------------------

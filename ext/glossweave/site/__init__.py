@@ -25,6 +25,7 @@ from glossweave.site.generate import setup_generate
 from glossweave.site.latex import setup_latex
 from glossweave.site.latex_speed import setup_latex_speed
 from glossweave.site.math import setup_math
+from glossweave.site.mathcheck import setup_mathcheck
 from glossweave.site.memory import setup_memory
 from glossweave.site.metadata import setup_metadata
 from glossweave.site.navigation import setup_navigation
@@ -68,6 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_math(app)
     setup_latex(app)
     setup_latex_speed(app)
+    setup_mathcheck(app)
     setup_epub(app)
     setup_ebook(app)
     setup_bibliography(app)

@@ -187,3 +187,32 @@ def epub_builder_hooks(builder: type) -> bool:
     if missing:
         fall_back("the ePub's NCX identifier, index in the navigation and cover page", ", ".join(f"Epub3Builder.{name}" for name in missing), "Sphinx's own are kept")
     return not missing
+
+
+# --- The book's LaTeX preamble (glossweave.site.mathcheck) --------------------------------
+
+
+def latex_head(builder: Any, document: Any) -> str | None:
+    """What the LaTeX builder writes before ``\\begin{document}`` for `document`, or None.
+
+    Rendered by the builder's own translator and template (the builder's
+    `themes`, `document_data`, `update_doc_context`, `update_context`,
+    `write_message_catalog` and the translator's `elements` and `render` are
+    not public API), with the context the builder sets just before it writes
+    the book's first document; the message catalog the preamble loads is
+    written early, as the builder writes it again at the end.
+    """
+    try:
+        _, _, title, author, theme_name = builder.document_data[0][:5]
+        theme = builder.themes.get(theme_name)
+        builder.update_doc_context(title, author, theme)
+        builder.update_context()
+        translator = builder.create_translator(document, builder, theme)
+        builder.write_message_catalog()
+        elements = {**translator.elements, "body": "", "indices": ""}
+        text = translator.render("latex.tex.jinja", elements)
+    except (AttributeError, IndexError, KeyError, TypeError) as error:
+        fall_back("checking formulas with the book's preamble", f"{type(error).__name__}: {error}", "formulas are checked with amsmath alone")
+        return None
+    head, found, _ = text.partition("\\begin{document}")
+    return head if found else None

@@ -24,6 +24,7 @@ clean blank pages, and a font for what the text fonts lack.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from docutils import nodes
 from sphinx import addnodes
@@ -37,6 +38,11 @@ from glossweave.site.compat import last_reference_label
 #: Characters the text fonts lack: subscript letters, pictographs and emoji.
 FALLBACK_CHARS = re.compile("[\u2090-\u209c\U0001f300-\U0001faff]+")
 FALLBACK_PREAMBLE = r"\newfontfamily\glossaryfallback{Symbola}"
+#: A run of non-space characters no word of any language reaches, and the pieces it is broken into.
+LONG_WORD = re.compile(r"\S{100,}")
+WORD_PIECE = 40
+#: The longest code line TeX can measure, with room for wide characters in the code font.
+CODE_LINE = 1000
 #: What the extension adds to the preamble: the fallback font, and blank pages with no running head.
 PREAMBLE = FALLBACK_PREAMBLE + "\n" + r"\usepackage{emptypage}"
 #: A line of body text in characters, for sizing table columns (A4, 10 pt FreeSerif, 1 in margins).
@@ -136,6 +142,26 @@ class TableWidths(SphinxPostTransform):
             table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=spec))
 
 
+def _rewrite_text(document: nodes.document, pattern: re.Pattern[str], rewrite: Callable[[str], list[nodes.Node]]) -> None:
+    """Replace each match of `pattern` in running text (not code blocks, raw or math) by `rewrite(match)`."""
+    for text in list(document.findall(nodes.Text)):
+        if isinstance(text.parent, (nodes.literal_block, nodes.raw, nodes.math, nodes.math_block)):
+            continue
+        source = str(text)
+        if not pattern.search(source):
+            continue
+        parts: list[nodes.Node] = []
+        pos = 0
+        for found in pattern.finditer(source):
+            if found.start() > pos:
+                parts.append(nodes.Text(source[pos : found.start()]))
+            parts += rewrite(found.group())
+            pos = found.end()
+        if pos < len(source):
+            parts.append(nodes.Text(source[pos:]))
+        text.parent.replace(text, parts)
+
+
 class FallbackFont(SphinxPostTransform):
     """Set the characters of `FALLBACK_CHARS` in Symbola (code blocks keep their font)."""
 
@@ -143,22 +169,41 @@ class FallbackFont(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
-        for text in list(self.document.findall(nodes.Text)):
-            if isinstance(text.parent, (nodes.literal_block, nodes.raw, nodes.math, nodes.math_block)):
-                continue
-            source = str(text)
-            if not FALLBACK_CHARS.search(source):
-                continue
-            parts: list[nodes.Node] = []
-            pos = 0
-            for found in FALLBACK_CHARS.finditer(source):
-                if found.start() > pos:
-                    parts.append(nodes.Text(source[pos : found.start()]))
-                parts.append(nodes.raw("", rf"{{\glossaryfallback {found.group()}}}", format="latex"))
-                pos = found.end()
-            if pos < len(source):
-                parts.append(nodes.Text(source[pos:]))
-            text.parent.replace(text, parts)
+        _rewrite_text(self.document, FALLBACK_CHARS, lambda chars: [nodes.raw("", rf"{{\glossaryfallback {chars}}}", format="latex")])
+
+
+class LongWords(SphinxPostTransform):
+    """Give a word longer than any real one (a hash, a formula shown as text) a line break every `WORD_PIECE` characters.
+
+    XeTeX cannot set one unbreakable word of a thousand characters or more: it stops
+    with an error, or crashes (a segmentation fault, and no PDF), on a single line of a
+    dump.  Inline code gets the breaks too.  A code block wraps its lines itself, but
+    first measures each one, and a line wider than TeX's largest dimension (16,384 pt)
+    stops the book: lines longer than `CODE_LINE` characters are cut into such lines.
+    """
+
+    default_priority = 890
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        _rewrite_text(self.document, LONG_WORD, _broken_word)
+        for block in self.document.findall(nodes.literal_block):
+            code = block.astext()
+            if block.rawsource != code or max(map(len, code.splitlines() or [""])) <= CODE_LINE:
+                continue  # a parsed literal (its own markup) or lines TeX can measure
+            cut = "\n".join(line[start : start + CODE_LINE] for line in code.split("\n") for start in range(0, max(len(line), 1), CODE_LINE))
+            block.rawsource = cut
+            block.clear()
+            block += nodes.Text(cut)
+
+
+def _broken_word(word: str) -> list[nodes.Node]:
+    parts: list[nodes.Node] = []
+    for start in range(0, len(word), WORD_PIECE):
+        if start:
+            parts.append(nodes.raw("", r"\allowbreak{}", format="latex"))
+        parts.append(nodes.Text(word[start : start + WORD_PIECE]))
+    return parts
 
 
 def _add_preamble(app: Sphinx, config: Config) -> None:
@@ -173,4 +218,5 @@ def setup_latex(app: Sphinx) -> None:
     app.add_post_transform(TermPageRefs)
     app.add_post_transform(TableWidths)
     app.add_post_transform(FallbackFont)
+    app.add_post_transform(LongWords)
     app.connect("config-inited", _add_preamble)

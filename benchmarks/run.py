@@ -156,6 +156,8 @@ def bench_size(count: int, args, templates, work: Path) -> dict:
         project = site_project(here / "site-j1", corpus)
         result["site_j1"] = sphinx(project, "1", "site clean -j 1", logs)
         shutil.rmtree(project)
+    if count > args.plain_max:
+        return result
     glossary = build_glossary(corpus)
     plain = plain_project(here / "plain", glossary)
     for jobs in args.jobs:
@@ -203,7 +205,7 @@ def evaluate(results: dict[int, dict], main_jobs: str) -> dict[str, dict]:
     if 16000 in jobs:
         add("whole_job_at_16000_s", jobs[16000]["total_s"])
         add("whole_job_rss_at_16000_mib", jobs[16000]["tree_rss_mib"])
-    if 4000 in site:
+    if 4000 in site and f"ratio_j{main_jobs}" in results[4000]:
         add("clean_vs_plain_at_4000", results[4000][f"ratio_j{main_jobs}"])
         add("edit_rebuild_at_4000_s", results[4000][f"edit_j{main_jobs}"]["wall_s"])
         add("edit_vs_noop_at_4000", results[4000][f"edit_j{main_jobs}"]["wall_s"] / results[4000][f"noop_j{main_jobs}"]["wall_s"])
@@ -232,7 +234,7 @@ def job_table(results: dict[int, dict]) -> str:
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 
     def ratio(r: dict, name: str) -> str:
-        return f" ({r['ratios'][name]:.2f}×)" if name in r["ratios"] else ""
+        return f" ({r['ratios'][name]:.2f}×)" if name in r.get("ratios", {}) else ""
 
     for count, r in sorted(results.items()):
         if "job" not in r:
@@ -268,7 +270,8 @@ def table(results: dict[int, dict], jobs: list[str]) -> str:
             continue
         for j in jobs:
             s = r[f"site_j{j}"]
-            cells += [f"{s['wall_s']:.1f} ({s['pipeline_s']:.1f} / {s['sphinx_only_s']:.1f})", f"{r[f'plain_j{j}']['wall_s']:.1f}", f"{r[f'ratio_j{j}']:.2f}×"]
+            plain = [f"{r[f'plain_j{j}']['wall_s']:.1f}", f"{r[f'ratio_j{j}']:.2f}×"] if f"plain_j{j}" in r else ["–", "–"]
+            cells += [f"{s['wall_s']:.1f} ({s['pipeline_s']:.1f} / {s['sphinx_only_s']:.1f})", *plain]
         last = jobs[-1]
         cells += [f"{r[f'noop_j{last}']['wall_s']:.1f}", f"{r[f'edit_j{last}']['wall_s']:.1f}", f"{max(r[f'site_j{j}']['rss_mib'] for j in jobs):.0f}"]
         rows.append("| " + " | ".join(cells) + " |")
@@ -307,6 +310,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,4000,16000", help="sizes built with Sphinx")
     parser.add_argument("--pipeline-sizes", default="64000", help="extra sizes run through the pipeline only")
     parser.add_argument("--jobs", default="auto", help="-j values of the clean HTML builds (auto: make html's); 1 adds -j 1")
+    parser.add_argument("--plain-max", type=int, default=10**9, help="largest size built by plain Sphinx too (ratios need it)")
     parser.add_argument("--plain-pdf-max", type=int, default=4000, help="largest size whose plain baseline is also made a PDF")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")

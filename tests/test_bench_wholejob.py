@@ -171,6 +171,17 @@ def test_results_json_has_the_documented_shape(tmp_path):
     assert "MISSED whole_job_at_4000_s" in summary
 
 
+def test_a_size_without_plain_baseline_has_no_ratios(tmp_path):
+    result = _size_result(16000)
+    for key in ("plain_jauto", "plain_latex", "plain_pdf", "plain_epub", "ratios", "ratio_jauto"):
+        del result[key]
+    args = Namespace(seed=0, jobs=["auto"], out=tmp_path)
+    report = run.write_report({16000: result}, {"link_mb_per_s_by_names": {}}, args, 0.0)
+    jsonschema.validate(json.loads((tmp_path / "results.json").read_text(encoding="utf-8")), SCHEMA)
+    assert "| 16,000 | 90.0 | 200.0: 60 + 2×50 + 6 | 4665 | 40.0 | 330.0 |" in report["job_table"]
+    assert report["targets"]["whole_job_at_16000_s"]["met"] is True
+
+
 @pytest.mark.parametrize("broken", ["pages", "exit", "ratios"])
 def test_the_schema_rejects_an_incomplete_job(broken):
     result = _size_result(4000)

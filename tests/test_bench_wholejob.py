@@ -19,7 +19,7 @@ import pytest
 from benchmarks import run
 from benchmarks.tooltrace import TRACE_ENV, engine_log, install_shims, log_figures, read_trace, trace_phases
 from benchmarks.timing import tree_rss_kib
-from benchmarks.wholejob import latexmk_runs, pdf_pages
+from benchmarks.wholejob import engine_runs_by_document, latexmk_runs, pdf_pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bench"
 SCHEMA = json.loads((Path(run.__file__).parent / "results.schema.json").read_text(encoding="utf-8"))
@@ -104,6 +104,16 @@ def test_trace_phases_number_runs_per_tool_in_start_order():
     ]
     phases = trace_phases(records)
     assert [(p["name"], p["seconds"]) for p in phases] == [("xelatex pass 1", 20.0), ("xindy run 1", 6.0), ("xelatex pass 2", 24.5)]
+
+
+def test_passes_are_counted_per_document():
+    records = [
+        {"tool": "xelatex", "args": ["-interaction=batchmode", "formulas.tex"]},
+        {"tool": "xelatex", "args": ["-recorder", "glossary.tex"]},
+        {"tool": "xindy", "args": ["-o", "glossary.ind", "glossary.idx"]},
+        {"tool": "xelatex", "args": ["-recorder", "glossary.tex"]},
+    ]
+    assert engine_runs_by_document(records) == {"formulas": 1, "glossary": 2}
 
 
 def test_tree_rss_counts_the_children_too():

@@ -65,6 +65,7 @@ PREAMBLE = r"""\makeatletter
 \newlength\glossweave@pagerefwidth
 \newlength\glossweave@citewidth
 \def\glossweavepagedigits{00000}
+\newcommand*\glossweavesetpagedigits[1]{\def\glossweavepagedigits{#1}}
 \newcommand*\glossweavecitelabel[1]{\settowidth\@tempdima{\hbox{[#1]}}%
   \ifdim\@tempdima>\glossweave@citewidth\global\glossweave@citewidth\@tempdima\fi}
 \AtBeginDocument{%
@@ -94,7 +95,7 @@ class FixedReferenceWidths(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         labels = sorted({label.astext() for label in self.document.findall(nodes.label) if isinstance(label.parent, nodes.citation)})
-        definitions = [rf"\def\glossweavepagedigits{{{'0' * page_digits(len(self.document.astext()))}}}"]
+        definitions = [rf"\glossweavesetpagedigits{{{'0' * page_digits(len(self.document.astext()))}}}"]
         definitions += [rf"\glossweavecitelabel{{{_escape(label)}}}" for label in labels]
         self.document.insert(0, nodes.raw("", "%\n".join(definitions) + "%\n", format="latex"))
 

@@ -78,7 +78,10 @@ export: setup
 # Synthetic corpora of BENCH_SIZES entries built by our site and by plain Sphinx,
 # in throw-away projects under _build/bench/work (never docs/); see benchmarks/run.py.
 BENCH_SIZES ?= 1000,4000,16000
+# The whole job (make html, latexpdf, epub) is measured too: the [latex], [poppler] and [bench]
+# Debian packages first (installed as root, else named).
 bench: setup
+	$(PYTHON) .ci/debian_packages.py ensure bench latex poppler
 	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) --out $(BUILDDIR)/bench
 
 # Generated pages live in docs/terms, docs/letters, docs/categories (git-ignored), next to

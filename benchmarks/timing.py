@@ -13,6 +13,7 @@ import os
 import resource
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -46,24 +47,91 @@ def timed_calls(module: object, names: Sequence[str]) -> Iterator[dict[str, floa
             setattr(module, name, function)
 
 
-def run_measured(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None, log: Path | None = None) -> dict:
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kib(pid: int) -> int:
+    """RSS summed over `pid` and its descendants (pages shared after fork count once per process)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += _rss_kib(current)
+        stack.extend(_children(current))
+    return total
+
+
+class TreeSampler:
+    """Samples the summed RSS of a process tree every `interval` seconds; `peak_mib` afterwards."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval, self.peak_kib, self.pid = interval, 0, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self, pid: int) -> None:
+        self.pid = pid
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return round(self.peak_kib / 1024, 1)
+
+
+def run_measured(
+    command: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    replace_env: bool = False,
+    sample_tree: bool = False,
+) -> dict:
     """Run `command`; its wall time, exit code and peak RSS (largest process, MiB).
 
     The RSS comes from /usr/bin/time, which forks the command from its own
     small process.  A child forked straight from this process would report at
     least OUR peak RSS: Linux carries the parent's high-water mark across fork
     and exec, so every small build would read as big as the benchmark driver.
-    With -j, the figure is the largest single process (workers share pages).
+    With -j, the figure is the largest single process (workers share pages);
+    `sample_tree` adds `tree_rss_mib`, the largest sum over the whole process
+    tree seen while it ran.  `env` is added to ours, or is the whole
+    environment with `replace_env`.
     """
     with tempfile.TemporaryDirectory() as scratch:
         rss_file = Path(scratch) / "rss"
         timed = [TIME, "-f", "%M", "-o", str(rss_file), *command]
+        environment = dict(env or {}) if replace_env else {**os.environ, **(env or {})}
         with log.open("wb") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:
+            sampler = TreeSampler() if sample_tree else None
             started = time.perf_counter()
-            process = subprocess.run(timed, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(timed, cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT)
+            if sampler:
+                sampler.start(process.pid)
+            returncode = process.wait()
             wall = time.perf_counter() - started
         rss_kib = int(rss_file.read_text().split()[-1])
-    return {"wall_s": round(wall, 3), "rss_mib": round(rss_kib / 1024, 1), "exit": process.returncode}
+    result = {"wall_s": round(wall, 3), "rss_mib": round(rss_kib / 1024, 1), "exit": returncode}
+    if sampler:
+        result["tree_rss_mib"] = max(sampler.stop(), result["rss_mib"])
+    return result
 
 
 def self_peak_rss_mib() -> float:

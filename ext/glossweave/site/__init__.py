@@ -23,6 +23,7 @@ from glossweave.site.ebook import setup_ebook
 from glossweave.site.epub import setup_epub
 from glossweave.site.generate import setup_generate
 from glossweave.site.latex import setup_latex
+from glossweave.site.latex_speed import setup_latex_speed
 from glossweave.site.math import setup_math
 from glossweave.site.mathcheck import setup_mathcheck
 from glossweave.site.memory import setup_memory
@@ -67,6 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_sitemap(app)
     setup_math(app)
     setup_latex(app)
+    setup_latex_speed(app)
     setup_mathcheck(app)
     setup_epub(app)
     setup_ebook(app)

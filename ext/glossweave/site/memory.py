@@ -27,10 +27,17 @@ Both are undone when the build finishes, for processes that run several builds
 started, and only objects the build froze are unfrozen; a host that froze
 objects of its own keeps them frozen, and the build then freezes nothing.
 Sphinx's caches are reached through `glossweave.site.compat`.
+
+* **Exit.**  When the process ends, everything still alive is frozen
+  (`atexit`), so the interpreter's last full collection does not walk, and
+  tear down cycle by cycle, the builder's doctrees: the LaTeX builder's
+  process, holding the whole book twice over, took 51 s to exit at 4,000
+  entries, 0.4 s with this.  The memory goes back to the system either way.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 from docutils import nodes
@@ -78,6 +85,8 @@ def _drop_loaded_pickle(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def setup_memory(app: Sphinx) -> None:
+    atexit.unregister(gc.freeze)  # once per process, however many builds it runs
+    atexit.register(gc.freeze)
     collector = BatchedCollector()
     # before the pipeline and the emitter (`builder-inited`, priority 500): they run with the
     # collector in batches, and the pipeline's result joins the frozen objects (glossweave.core.workers)

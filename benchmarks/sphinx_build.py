@@ -6,7 +6,8 @@ The phases are Sphinx's own methods (wrapped, so the build itself is the
 ordinary one): our pipeline and emitter at `builder-inited`, reading, pickling
 the environment, resolving references, feeding and dumping the search index,
 writing, and finishing (static files, search index dump); the LaTeX
-builder's assembly of the one big doctree (the rest of its `write` is the
+builder's start of the book (its formulas checked, its root resolved) and the
+loading and resolving of each page (the rest of its `write` is the
 translator); the ePub's package document, navigation and zip (`build_epub`).  Only the main
 process's figures are kept: with -j the workers' time shows up as the wall
 time of the phase that waits for them.
@@ -23,13 +24,13 @@ from pathlib import Path
 from sphinx.builders import Builder
 from sphinx.builders._epub_base import EpubBuilder
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.builders.latex import LaTeXBuilder
 from sphinx.cmd.build import build_main
 from sphinx.environment import BuildEnvironment
 from sphinx.search import IndexBuilder
 
 from benchmarks.timing import timed_calls, write_json
 from glossweave.site import generate
+from glossweave.site.book_stream import StreamedLaTeXBuilder
 
 #: (object whose attribute is wrapped, attribute names, phase-name prefix)
 PHASES = (
@@ -39,7 +40,7 @@ PHASES = (
     (BuildEnvironment, ("get_and_resolve_doctree",), "sphinx.resolve_"),
     (IndexBuilder, ("feed", "dump"), "sphinx.search_"),
     (StandaloneHTMLBuilder, ("finish",), "sphinx."),
-    (LaTeXBuilder, ("assemble_doctree",), "sphinx.latex_"),
+    (StreamedLaTeXBuilder, ("assemble_doctree", "resolved_page"), "sphinx.latex_"),
     (EpubBuilder, ("build_content", "build_toc", "build_epub"), "sphinx.epub_"),
 )
 

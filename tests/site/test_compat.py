@@ -289,3 +289,34 @@ def test_pages_with_mathml_are_flagged_in_the_package_document(tmp_path):
     flag_mathml_pages(opf)
     items = dict(re.findall(r'<item id="(\w+)"[^>]*?(?: properties="([^"]*)")?\s*/>', opf.read_text()))
     assert items == {"nav": "nav", "a": "mathml", "b": "", "c": "scripted mathml", "css": ""}
+
+
+# --- the book's LaTeX: hyperref's element and the transforms' application ------------------
+
+
+def test_the_book_loads_bookmark_after_sphinx_s_own_hyperref_lines(make_app, tmp_path, recorder):
+    app = build(make_app, tmp_path, builder="latex")
+    tex = (Path(app.outdir) / "book.tex").read_text(encoding="utf-8")
+    hyperref, bookmark, urlstyle = tex.index("\\usepackage{hyperref}"), tex.index("\\usepackage{bookmark}"), tex.index("\\urlstyle{same}")
+    assert hyperref < urlstyle < bookmark < tex.index("\\begin{document}")
+    assert compat_warnings(app) == []
+
+
+def test_without_sphinx_s_default_hyperref_element_it_is_left_alone_and_one_warning_says_so(monkeypatch, recorder):
+    from sphinx.builders.latex import constants
+
+    monkeypatch.delitem(constants.DEFAULT_SETTINGS, "hyperref")
+    assert compat.latex_element_default("hyperref") is None
+    assert compat.latex_element_default("hyperref") is None
+    assert recorder.warnings == [
+        "glossary: extending the LaTeX element 'hyperref' is not available in the installed version "
+        "(sphinx.builders.latex.constants.DEFAULT_SETTINGS['hyperref']); it is left as it is"
+    ]
+
+
+def test_a_transform_reaches_its_application_through_the_environment_else_the_deprecated_way(recorder):
+    app, deprecated = object(), object()
+    assert compat.transform_app(SimpleNamespace(env=SimpleNamespace(_app=app), app=deprecated)) is app
+    assert recorder.warnings == []
+    assert compat.transform_app(SimpleNamespace(env=SimpleNamespace(), app=deprecated)) is deprecated
+    assert len(recorder.warnings) == 1 and "BuildEnvironment._app" in recorder.warnings[0]

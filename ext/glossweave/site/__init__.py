@@ -22,6 +22,7 @@ from glossweave.site.config import setup_config
 from glossweave.site.ebook import setup_ebook
 from glossweave.site.epub import setup_epub
 from glossweave.site.generate import setup_generate
+from glossweave.site.book_stream import setup_book_stream
 from glossweave.site.latex import setup_latex
 from glossweave.site.latex_speed import setup_latex_speed
 from glossweave.site.math import setup_math
@@ -69,6 +70,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_math(app)
     setup_latex(app)
     setup_latex_speed(app)
+    setup_book_stream(app)
     setup_mathcheck(app)
     setup_epub(app)
     setup_ebook(app)

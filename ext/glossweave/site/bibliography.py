@@ -16,7 +16,7 @@ of each rebuild; `bibtex_domain.IndexedBibtexDomain` replaces it.
 
 In print, Sphinx gathers every entry into one bibliography at the end; entries
 cited from several pages would appear once per page, so `PrintCitations` keeps
-the first of each and cites it in LaTeX's own way.
+the first of each and cites it in LaTeX's own way, by a key made from its label.
 """
 
 from __future__ import annotations
@@ -37,9 +37,12 @@ from sphinx.util.nodes import make_refnode
 
 from glossweave.core.citations import Bibliography
 from glossweave.site.bibstyle import register_style
-from glossweave.site.compat import bibtex_filter_visitor
+from glossweave.site.book_facts import book_facts
+from glossweave.site.compat import bibtex_filter_visitor, transform_app
 
 REFTYPE = "glossary-cite"
+#: The book's entries are keyed `works-cited:<work_id>`, one per work, wherever they were first found.
+WORKS_CITED = "works-cited"
 
 
 def load_bibliography(app: Sphinx) -> Bibliography | None:
@@ -86,8 +89,10 @@ def latex_href(uri: str, text: str, engine: str) -> str:
 class PrintCitations(SphinxPostTransform):
     """LaTeX: one entry per work, in the order of their labels, and each citation followed by its entry's label.
 
-    Runs before Sphinx gathers the entries at the end (priority 750), in the
-    order it finds them: so they are moved to the end here, sorted.  A `\\bibitem`
+    The book's entries are taken out of each page (before Sphinx would gather
+    them, priority 750) into its `BookFacts`, the first for each label; the
+    translator sets them, sorted, at the end of the book
+    (`glossweave.site.latex_speed`), as the book is written page by page.  A `\\bibitem`
     is no `\\label`, so a plain link to it would be undefined: the cited words
     stay as text and Sphinx's own citation reference, `[HVD15]`, links the entry.
     """
@@ -96,19 +101,28 @@ class PrintCitations(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
-        kept: dict[str, nodes.citation] = {}  # label (bibtex keeps labels unique) → first entry
+        kept = book_facts(transform_app(self).builder).citations  # label (bibtex keeps labels unique) → first entry
         for citation in list(self.document.findall(nodes.citation)):
-            first = kept.setdefault(citation[0].astext(), citation)
+            label = citation[0].astext()
+            first = kept.setdefault(label, citation)
             citation.parent.remove(citation)
-            if first is not citation:
+            citation.parent = None  # kept to the end of the book, without the page it came from
+            if first is citation:
+                citation["docname"] = WORKS_CITED
+                citation["ids"].insert(0, work_id(label))
+            else:
                 first["backrefs"] += citation["backrefs"]
-        for label in sorted(kept, key=lambda label: (label.casefold(), label)):
-            self.document += kept[label]
+        # by label, not by entry: a page may cite a work whose kept entry is on a page still to come
         for ref in list(self.document.findall(nodes.reference)):
-            entry = kept.get(ref.get("glossary_citation", ""))
-            if entry is not None:
-                label = nodes.citation_reference("", entry[0].astext(), docname=entry["docname"], refname=entry["ids"][0])
-                ref.replace_self([*ref.children, nodes.Text(" "), label])
+            label = ref.get("glossary_citation")
+            if label:
+                cite = nodes.citation_reference("", label, docname=WORKS_CITED, refname=work_id(label))
+                ref.replace_self([*ref.children, nodes.Text(" "), cite])
+
+
+def work_id(label: str) -> str:
+    """The key of a work's entry in the book, from its label (distinct labels, distinct keys)."""
+    return "cite-" + "".join(ch if ch.isascii() and ch.isalnum() else f"-{ord(ch):x}-" for ch in label)
 
 
 class PrintEntryLinks(SphinxPostTransform):

@@ -216,3 +216,36 @@ def latex_head(builder: Any, document: Any) -> str | None:
         return None
     head, found, _ = text.partition("\\begin{document}")
     return head if found else None
+
+
+# --- The book's hyperref element (glossweave.site.latex_speed) ----------------------------
+
+
+def latex_element_default(key: str) -> str | None:
+    """Sphinx's default for the `latex_elements` key `key` (`sphinx.builders.latex.constants`), or None."""
+    try:
+        from sphinx.builders.latex.constants import DEFAULT_SETTINGS
+
+        value = DEFAULT_SETTINGS[key]
+    except (ImportError, KeyError):
+        value = None
+    if isinstance(value, str):
+        return value
+    fall_back(f"extending the LaTeX element {key!r}", f"sphinx.builders.latex.constants.DEFAULT_SETTINGS[{key!r}]", "it is left as it is")
+    return None
+
+
+# --- The application a post-transform runs in (the book's transforms) ---------------------
+
+
+def transform_app(transform: Any) -> Any:
+    """The Sphinx application of a transform: `env._app`, as Sphinx's own post-transforms reach it.
+
+    `SphinxTransform.app` is deprecated (removed in Sphinx 11), and warns on
+    every use; it is what is left when the environment no longer has `_app`.
+    """
+    app = getattr(transform.env, "_app", None)
+    if app is not None:
+        return app
+    fall_back("reaching the application from a transform", "BuildEnvironment._app", "the deprecated SphinxTransform.app is used")
+    return transform.app

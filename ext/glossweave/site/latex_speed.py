@@ -20,6 +20,12 @@ by) is no reason to run again: `LATEXMKRC_LINES` tell latexmk to leave that
 line of the .aux out when it compares, added to the latexmkrc of the LaTeX
 output folder (whoever wrote it) at `build-finished`.
 
+**Bookmarks as they come.**  hyperref gathers the PDF's bookmarks (one per
+term) in a .out file and reads it back whole in the next pass; at 16,000
+terms that exceeds TeX's main memory and the second pass stops.  The
+`bookmark` package (from hyperref's authors) writes each bookmark as its
+heading is set, so the first pass already has them all.
+
 **A quiet first pass.**  In the first pass of a clean build (its .aux does
 not yet carry the mark that every pass writes into it; latexmk starts from a
 near-empty .aux of its own) every reference is undefined by design: at 4,000 terms it printed 140,000
@@ -43,10 +49,14 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import thebibliography
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.template import LaTeXRenderer
 from sphinx.writers.latex import LaTeXTranslator as SphinxLaTeXTranslator
+
+from glossweave.site.book_facts import BookFacts, book_facts
+from glossweave.site.compat import latex_element_default, transform_app
 
 #: Characters of text per PDF page of a glossary (A4, 10 pt, its tables and headings included).
 CHARS_PER_PAGE = 3000
@@ -58,6 +68,8 @@ EMPTY_INDEX = "\\begin{sphinxtheindex}\n\\end{sphinxtheindex}\n"
 LATEXMKRC_LINES = r"""# glossweave.site.latex_speed: the page count alone changing needs no rerun
 $hash_calc_ignore_pattern{'aux'} = '^\\\\gdef\s*\\\\\@abspage\@last\{';
 """
+#: After hyperref: each bookmark written as its heading is set (see the module docstring).
+BOOKMARKS = r"\usepackage{bookmark}"
 #: Fixed-width page references and citations; the widths are measured at their first use.
 PREAMBLE = r"""\makeatletter
 \AtBeginDocument{\ifdefined\glossweave@auxread\else\let\GenericWarning\@gobbletwo\fi
@@ -87,17 +99,21 @@ def page_digits(text_chars: int) -> int:
     return len(str(max(1, int(PAGE_SAFETY * text_chars / CHARS_PER_PAGE))))
 
 
-class FixedReferenceWidths(SphinxPostTransform):
-    """At the head of the book: its page-number digits and each citation label, for the fixed widths."""
+def width_definitions(facts: BookFacts) -> str:
+    """The TeX of the fixed widths, for the head of the book's body."""
+    lines = [rf"\glossweavesetpagedigits{{{'0' * page_digits(facts.text_chars)}}}"]
+    lines += [rf"\glossweavecitelabel{{{_escape(label)}}}" for label in sorted(facts.citations)]
+    return "%\n".join(lines) + "%\n"
+
+
+class MeasureText(SphinxPostTransform):
+    """Adds the text of each resolved part of the book (all of it, or a page) to its `BookFacts`."""
 
     default_priority = 900
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
-        labels = sorted({label.astext() for label in self.document.findall(nodes.label) if isinstance(label.parent, nodes.citation)})
-        definitions = [rf"\glossweavesetpagedigits{{{'0' * page_digits(len(self.document.astext()))}}}"]
-        definitions += [rf"\glossweavecitelabel{{{_escape(label)}}}" for label in labels]
-        self.document.insert(0, nodes.raw("", "%\n".join(definitions) + "%\n", format="latex"))
+        book_facts(transform_app(self).builder).text_chars += len(self.document.astext())
 
 
 def _escape(label: str) -> str:
@@ -112,6 +128,8 @@ def shared_renderer(latex_engine: str) -> LaTeXRenderer:
 
 
 class LaTeXTranslator(SphinxLaTeXTranslator):
+    """Sphinx's, with one template renderer, the fixed widths at the head of the body and pages written as reached."""
+
     def render(self, template_name: str, variables: dict[str, Any]) -> str:
         own = [self.builder.confdir / folder for folder in self.config.templates_path]
         legacy = template_name.removesuffix(".jinja") + "_t"
@@ -119,11 +137,40 @@ class LaTeXTranslator(SphinxLaTeXTranslator):
             return super().render(template_name, variables)
         return shared_renderer(self.config.latex_engine).render(template_name, variables)
 
+    def visit_document(self, node: nodes.Element) -> None:
+        super().visit_document(node)
+        if node is self.document:  # not an appendix
+            self.glossary_widths_at = len(self.body)
+            self.body.append("")
+
+    def depart_document(self, node: nodes.Element) -> None:
+        if node is self.document:
+            # every page is written by now: the works cited go last, the widths first
+            facts = book_facts(self.builder)
+            if facts.citations:
+                works = thebibliography()
+                works.extend(facts.citations[label] for label in sorted(facts.citations, key=lambda label: (label.casefold(), label)))
+                works.parent = node
+                works.walkabout(self)
+            self.body[self.glossary_widths_at] = "\n" + width_definitions(facts) + "\n"  # as a block of raw LaTeX
+        super().depart_document(node)
+
+    def visit_deferred_page(self, node: nodes.Element) -> None:
+        """A page of the book, resolved and written where its toctree includes it (glossweave.site.book_stream)."""
+        page = self.builder.resolved_page(node["docname"])
+        page.parent = node.parent
+        page.walkabout(self)
+        del page  # not kept alive by this frame, which the SkipNode's traceback holds on to
+        raise nodes.SkipNode
+
 
 def _add_preamble(app: Sphinx, config: Config) -> None:
     preamble = config.latex_elements.get("preamble", "")
     if PREAMBLE not in preamble:
         config.latex_elements = {**config.latex_elements, "preamble": preamble + "\n" + PREAMBLE}
+    hyperref = config.latex_elements.get("hyperref") or latex_element_default("hyperref")
+    if hyperref is not None and BOOKMARKS not in hyperref:
+        config.latex_elements = {**config.latex_elements, "hyperref": hyperref + "\n" + BOOKMARKS}
 
 
 def _prepare_passes(app: Sphinx, exception: Exception | None) -> None:
@@ -142,6 +189,6 @@ def _prepare_passes(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_latex_speed(app: Sphinx) -> None:
     app.set_translator("latex", LaTeXTranslator)
-    app.add_post_transform(FixedReferenceWidths)
+    app.add_post_transform(MeasureText)
     app.connect("config-inited", _add_preamble)
     app.connect("build-finished", _prepare_passes, priority=900)  # after any other writer of latexmkrc

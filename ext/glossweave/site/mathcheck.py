@@ -15,18 +15,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import sphinx
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.math import wrap_displaymath
 
 from glossweave.core.latexcheck import LatexCheckUnavailable, check_formulas
 from glossweave.core.latexguard import GUARD_MARK, latexmkrc_guard, time_limit
-from glossweave.site.compat import latex_head
+from glossweave.site.compat import latex_head, transform_app
 from glossweave.site.config import site_config
 from glossweave.site.terms import sources
 
@@ -55,31 +57,62 @@ class LatexMathCheck(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
-        found = [node for node in self.document.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))]
+        found = list(self.document.findall(_is_formula))
         if not found:
             return
         snippets = [latex_snippet(node, self.config.math_number_all) for node in found]
-        builder = self.app.builder
-        head = latex_head(builder, self.document) or FALLBACK_HEAD
-        try:
-            verdicts = check_formulas(
-                snippets,
-                head,
-                Path(builder.outdir) / WORK_DIR,
-                engine=self.config.latex_engine,
-                cache_dir=site_config(self.app).cache_dir,
-                texinputs=[Path(builder.outdir), SPHINX_TEXINPUTS],
-            )
-        except LatexCheckUnavailable as problem:
-            logger.info("glossary: formulas not checked with LaTeX: %s", problem)
-            return
-        corpus = site_config(self.app).corpus
-        for node, verdict in zip(found, verdicts):
+        app = transform_app(self)
+        verdicts = formula_verdicts(app, self.document, snippets)
+        corpus = site_config(app).corpus
+        for node, snippet in zip(found, snippets):
+            verdict = verdicts.get(snippet)
             if verdict is not None:
                 where = corpus_source(node)
                 location = f"{corpus / where}" if where else node
                 logger.info("glossary: LaTeX cannot typeset this formula (%s); shown as text: %s", verdict, node.astext()[:80], location=location)
                 node.replace_self(as_text(node))
+
+
+def _is_formula(node: nodes.Node) -> bool:
+    return isinstance(node, (nodes.math, nodes.math_block))
+
+
+def formula_verdicts(app: Sphinx, document: nodes.document, snippets: Iterable[str]) -> dict[str, str | None]:
+    """TeX's verdict on each snippet (None: it typesets), those not yet known checked in one batch.
+
+    The verdicts are kept on the builder for the rest of the book; a book
+    written page by page has them all from `check_book_formulas`.
+    """
+    builder = app.builder
+    known: dict[str, str | None] = builder.__dict__.setdefault("glossary_formula_verdicts", {})
+    todo = sorted(set(snippets) - known.keys())
+    if todo:
+        try:
+            verdicts = check_formulas(
+                todo,
+                latex_head(builder, document) or FALLBACK_HEAD,
+                Path(builder.outdir) / WORK_DIR,
+                engine=app.config.latex_engine,
+                cache_dir=site_config(app).cache_dir,
+                texinputs=[Path(builder.outdir), SPHINX_TEXINPUTS],
+            )
+        except LatexCheckUnavailable as problem:
+            logger.info("glossary: formulas not checked with LaTeX: %s", problem)
+            verdicts = [None] * len(todo)
+        known.update(zip(todo, verdicts))
+    return known
+
+
+def check_book_formulas(app: Sphinx, root: nodes.document, pages: Iterable[nodes.document]) -> None:
+    """Check every formula of the root and its pages in one batch, before any page is written."""
+    number_all = app.config.math_number_all
+    snippets = {latex_snippet(node, number_all) for page in (root, *pages) for node in page.findall(_is_formula)}
+    formula_verdicts(app, root, snippets)
+
+
+def forget_formula_verdicts(builder: Builder) -> None:
+    """Before each document of the book: its preamble, with which formulas are checked, may differ."""
+    builder.__dict__.pop("glossary_formula_verdicts", None)
 
 
 def corpus_source(node: nodes.Node) -> str | None:

@@ -37,20 +37,7 @@ from glossweave.core.identify import identify_entries, spell_symbols, split_halv
 from glossweave.core.inventory import report_unreachable_names
 from glossweave.core.linker import Linker, LinkRules
 from glossweave.core.merge import merge_entries
-from glossweave.core.model import (
-    Definition,
-    Diagnostic,
-    Entry,
-    Glossary,
-    LinkSpan,
-    RawEntry,
-    Rejection,
-    Report,
-    Role,
-    Severity,
-    Source,
-    Term,
-)
+from glossweave.core.model import Definition, Diagnostic, Entry, Glossary, LinkSpan, RawEntry, Rejection, Report, Role, Severity, Source, Term
 from glossweave.core.nesting import report_deep_nesting
 from glossweave.core.normalize import normalize_entry
 from glossweave.core.overrides import Overrides, load_overrides

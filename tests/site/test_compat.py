@@ -289,3 +289,13 @@ def test_pages_with_mathml_are_flagged_in_the_package_document(tmp_path):
     flag_mathml_pages(opf)
     items = dict(re.findall(r'<item id="(\w+)"[^>]*?(?: properties="([^"]*)")?\s*/>', opf.read_text()))
     assert items == {"nav": "nav", "a": "mathml", "b": "", "c": "scripted mathml", "css": ""}
+
+
+def test_without_sphinx_parallel_the_few_changed_pages_are_read_with_the_j_given(recorder):
+    app = SimpleNamespace(parallel=4)
+    assert compat.set_jobs(app, 1) == 4 and app.parallel == 1
+    assert recorder.warnings == []
+    gone = SimpleNamespace()
+    assert compat.set_jobs(gone, 1) is None and compat.set_jobs(gone, 1) is None
+    assert not hasattr(gone, "parallel")
+    assert len(recorder.warnings) == 1 and "Sphinx.parallel" in recorder.warnings[0]

@@ -36,7 +36,8 @@ def unreadable(glossary) -> list[str]:
 
 
 def entries(cache: Path) -> list[str]:
-    return sorted(path.name for path in cache.iterdir())
+    """The per-dump entries (`<stem>-<key>.pickle`), not the links cache."""
+    return sorted(path.name for path in cache.iterdir() if path.name != pipeline.LINKS_CACHE)
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def corpus(make_corpus):
 def test_an_unreadable_entry_is_a_miss_with_one_info_line_and_is_written_again(corpus, tmp_path, damage):
     cache = tmp_path / "cache"
     first = build_glossary(corpus, cache_dir=cache)
-    (entry,) = cache.iterdir()
+    (entry,) = (cache / name for name in entries(cache))
     entry.write_bytes(damage(entry.read_bytes()))
     again = build_glossary(corpus, cache_dir=cache)
     assert published(again) == published(first)
@@ -126,3 +127,33 @@ def test_the_tree_digest_covers_names_and_bytes_but_not_bytecode(tmp_path):
     (tmp_path / "data" / "list.txt").rename(tmp_path / "data" / "other.txt")
     cachefiles.tree_digest.cache_clear()
     assert len({first, second, cachefiles.tree_digest(tmp_path)}) == 3
+
+
+def links(glossary) -> dict[str, list[list[tuple[int, int, str]]]]:
+    return {term.slug: [[(s.start, s.end, s.target) for s in d.links] for d in term.definitions] for term in glossary.terms}
+
+
+def test_an_incremental_run_gives_what_a_run_without_cache_gives_after_each_edit(make_corpus, tmp_path):
+    """Edit a definition's text, then a name another definition mentions: cached reads and links must not go stale.
+
+    b.txt starts with a byte-order mark: what reading it reported must be reported again from its cache entry.
+    """
+    corpus = make_corpus({"a.txt": DUMP, "b.txt": "\ufeffcog, gear, gadgets\n**Cog** is **a gear** - It drives a sprocket.\n"})
+    cache = tmp_path / "cache"
+    build_glossary(corpus, cache_dir=cache)
+    edits = [
+        ("b.txt", "It drives a sprocket.", "It drives a sprocket and a widget."),  # text only: the names stay
+        ("a.txt", "sprocket, toothed wheel", "ratchet, toothed wheel"),  # a header name: b's mention of it must unlink
+        ("a.txt", "**Sprocket** is", "**Ratchet** is"),
+    ]
+    cog_links = []
+    for dump, old, new in edits:
+        (corpus / dump).write_text((corpus / dump).read_text().replace(old, new))
+        incremental, clean = build_glossary(corpus, cache_dir=cache), build_glossary(corpus)
+        assert repr(incremental.terms) == repr(clean.terms)
+        assert repr(incremental.report) == repr(clean.report)
+        assert links(incremental) == links(clean)
+        cog_links.append(links(clean)["cog"])
+    # b.txt was not edited after the first edit, yet its links changed with a's names
+    assert cog_links[0] != cog_links[-1]
+    assert [d.code for d in clean.report.diagnostics if d.source and d.source.file == "b.txt"] == ["bom"]

@@ -60,8 +60,11 @@ def build(make_app, tmp_path: Path, root: str = "test-site", builder: str = "htm
     if builder == "latex":  # the book: its root reaches every term page (as conf.py's `-t book`)
         (src / "book.md").write_text("```{include} _generated/book.md\n```\n")
         confoverrides = {
-            "root_doc": "book", "glossary_book": True, "include_patterns": ["book.md", f"{GENERATED}/**", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"],
-            "latex_documents": [("book", "book.tex", "Book", "Authors", "manual")], **confoverrides,
+            "root_doc": "book",
+            "glossary_book": True,
+            "include_patterns": ["book.md", f"{GENERATED}/**", f"{TERMS}/**", f"{LETTERS}/**", f"{CATEGORIES}/**"],
+            "latex_documents": [("book", "book.tex", "Book", "Authors", "manual")],
+            **confoverrides,
         }
     app = make_app(builder, srcdir=src, confoverrides=confoverrides)
     app.build()
@@ -116,7 +119,14 @@ def test_std_domain_owners_are_the_documents_of_its_entries(recorder):
         "terms": {"gpu": ("terms/gpu", "term-gpu")},
     }
     assert compat.std_domain_owners(data) == {"terms/gpu", "genindex"}
-    assert set(data) == {"version", "objects", "labels", "terms", "progoptions", "anonlabels"}  # as upstream's clear_doc leaves it
+    assert set(data) == {
+        "version",
+        "objects",
+        "labels",
+        "terms",
+        "progoptions",
+        "anonlabels",
+    }  # as upstream's clear_doc leaves it
     assert recorder.warnings == []
 
 
@@ -177,7 +187,10 @@ def test_a_changed_filter_visitor_makes_upstream_s_domain_build_the_same_site(ma
     fallback, domain = bibtex_build(make_app, tmp_path / "fallback")
     assert domain is sphinxcontrib.bibtex.domain.BibtexDomain
     (warning,) = compat_warnings(fallback)
-    assert "_FilterVisitor(entry, docname, cited_docnames) changed" in warning and "sphinxcontrib-bibtex's own domain is used" in warning
+    assert (
+        "_FilterVisitor(entry, docname, cited_docnames) changed" in warning
+        and "sphinxcontrib-bibtex's own domain is used" in warning
+    )
     assert pages(fallback) == pages(indexed)
 
 
@@ -238,7 +251,11 @@ def test_other_themes_keep_their_toctree(make_app, tmp_path):
 
 # --- the LaTeX writer's labels ----------------------------------------------------------------
 
-PAGE_REF = r"\sphinxtermref{\DUrole{xref}{\DUrole{std}{\DUrole{std-term}{GPU}}}}}} (\autopageref*{\detokenize{" + TERMS + "/gpu:term-gpu}})"
+PAGE_REF = (
+    r"\sphinxtermref{\DUrole{xref}{\DUrole{std}{\DUrole{std-term}{GPU}}}}}} (\autopageref*{\detokenize{"
+    + TERMS
+    + "/gpu:term-gpu}})"
+)
 
 
 def test_the_label_is_read_back_from_the_writer_s_output(recorder):
@@ -297,7 +314,11 @@ def test_pages_with_mathml_are_flagged_in_the_package_document(tmp_path):
 def test_the_book_loads_bookmark_after_sphinx_s_own_hyperref_lines(make_app, tmp_path, recorder):
     app = build(make_app, tmp_path, builder="latex")
     tex = (Path(app.outdir) / "book.tex").read_text(encoding="utf-8")
-    hyperref, bookmark, urlstyle = tex.index("\\usepackage{hyperref}"), tex.index("\\usepackage{bookmark}"), tex.index("\\urlstyle{same}")
+    hyperref, bookmark, urlstyle = (
+        tex.index("\\usepackage{hyperref}"),
+        tex.index("\\usepackage{bookmark}"),
+        tex.index("\\urlstyle{same}"),
+    )
     assert hyperref < urlstyle < bookmark < tex.index("\\begin{document}")
     assert compat_warnings(app) == []
 
@@ -320,3 +341,13 @@ def test_a_transform_reaches_its_application_through_the_environment_else_the_de
     assert recorder.warnings == []
     assert compat.transform_app(SimpleNamespace(env=SimpleNamespace(), app=deprecated)) is deprecated
     assert len(recorder.warnings) == 1 and "BuildEnvironment._app" in recorder.warnings[0]
+
+
+def test_without_sphinx_parallel_the_few_changed_pages_are_read_with_the_j_given(recorder):
+    app = SimpleNamespace(parallel=4)
+    assert compat.set_jobs(app, 1) == 4 and app.parallel == 1
+    assert recorder.warnings == []
+    gone = SimpleNamespace()
+    assert compat.set_jobs(gone, 1) is None and compat.set_jobs(gone, 1) is None
+    assert not hasattr(gone, "parallel")
+    assert len(recorder.warnings) == 1 and "Sphinx.parallel" in recorder.warnings[0]

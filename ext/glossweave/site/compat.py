@@ -59,6 +59,23 @@ def _environment_dict(env: BuildEnvironment, attribute: str, feature: str, inste
     return None
 
 
+# --- the number of processes (glossweave.site.generate) ---------------------------------------
+
+
+def set_jobs(app: Any, jobs: int) -> int | None:
+    """Set the processes the rest of this build reads and writes with (`Sphinx.parallel`, -j); the old number, or None.
+
+    Sphinx decides at each phase from this attribute: reading right after
+    `env-before-read-docs`, writing once reading is done.
+    """
+    old = getattr(app, "parallel", None)
+    if not isinstance(old, int) or isinstance(old, bool):
+        fall_back("reading few changed pages in one process", "Sphinx.parallel", "they are read with the -j given")
+        return None
+    app.parallel = jobs
+    return old
+
+
 # --- the std domain's data (glossweave.site.std_domain) --------------------------------------
 
 #: The std domain's stores (its `data` keys), each mapping a key to a tuple that starts with its docname.

@@ -12,6 +12,12 @@ What previews need of each term (`published_terms`: names, anchors, summary,
 categories) stays with the build (not in the pickled environment) for the
 preview post-transform and the published previews file, and is kept with the
 pages for the builds that skip.
+
+An edit changes a handful of pages, and Sphinx reads them in parallel when
+-j asks for it; but each worker pickles the whole environment back, which at
+thousands of pages costs more than reading the handful here.  So when few
+pages are to be read (`SERIAL_SHARE`), this build reads and writes them in
+this process; the next build decides again.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from glossweave.core.cachefiles import tree_digest, write_atomically
 from glossweave.core.model import Glossary, Severity
 from glossweave.core.pipeline import CACHE_UNREADABLE, build_glossary, dump_files
 from glossweave.core.slug import assign_slugs
+from glossweave.site import compat
 from glossweave.site.bibliography import load_bibliography
 from glossweave.site.config import site_config
 from glossweave.site.emit import GENERATED, alias_ids, emit_site, emitted_paths
@@ -147,5 +154,28 @@ def _generate(app: Sphinx) -> None:
     )
 
 
+#: Read and write in one process when at most one page in this many is to be read (see the module docstring).
+SERIAL_SHARE = 50
+
+#: The -j of builds made serial by `_serial_when_few`, until it is given back at `write-started`.
+_JOBS: WeakKeyDictionary[Sphinx, int] = WeakKeyDictionary()
+
+
+def _serial_when_few(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if app.parallel > 1 and len(docnames) * SERIAL_SHARE <= len(env.found_docs):
+        jobs = compat.set_jobs(app, 1)
+        if jobs is not None:
+            _JOBS[app] = jobs
+            logger.info("glossary: %d of %d pages to read; reading and writing them in this process", len(docnames), len(env.found_docs))
+
+
+def _give_jobs_back(app: Sphinx, builder: object) -> None:
+    """Once Sphinx has decided how to write: a later build of this application decides afresh."""
+    if app in _JOBS:
+        compat.set_jobs(app, _JOBS.pop(app))
+
+
 def setup_generate(app: Sphinx) -> None:
     app.connect("builder-inited", _generate)
+    app.connect("env-before-read-docs", _serial_when_few)
+    app.connect("write-started", _give_jobs_back)

@@ -40,7 +40,7 @@ from glossweave.site.std_domain import setup_std_domain
 from glossweave.site.terms import setup_terms
 
 #: Bump when the shape of what we store in the environment changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 #: The extension's own CSS and script, shipped in the package: any project that installs it gets them.
 STATIC_DIR = Path(__file__).with_name("static")
 

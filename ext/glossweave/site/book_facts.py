@@ -13,6 +13,10 @@ from docutils import nodes
 from sphinx.builders import Builder
 
 
+#: Where the translator's output has the body, which the builder writes in its pieces (book_stream).
+BODY_MARK = "%% glossweave: the body of the book %%"
+
+
 @dataclass
 class BookFacts:
     """What the book gathers from all its pages as they are resolved, for its head and its end."""

@@ -14,8 +14,8 @@ What needs the whole book is gathered apart, before or after the pages:
 * the book's pages (the builder's `docnames`, which resolving a reference
   and generating an index consult) and where each is included, from the
   environment's toctree includes, before anything is resolved;
-* its formulas, checked by TeX in one batch before the first page is written
-  (`glossweave.site.mathcheck.check_book_formulas`);
+* its formulas, gathered as the pages were read and checked by TeX in one
+  batch before the first page is written (`glossweave.site.mathcheck`);
 * the widths of page references and citation labels
   (`glossweave.site.latex_speed`), gathered as pages are written and put at
   the head of the body when the last one is done.
@@ -30,7 +30,9 @@ Sphinx does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+
+from collections.abc import Set
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -39,7 +41,7 @@ from sphinx.builders.latex import LaTeXBuilder
 from sphinx.environment import BuildEnvironment
 from sphinx.locale import _
 
-from glossweave.site.book_facts import start_book_facts
+from glossweave.site.book_facts import BODY_MARK, start_book_facts
 from glossweave.site.compat import pickled_doctree_cache
 from glossweave.site.mathcheck import check_book_formulas, forget_formula_verdicts
 
@@ -85,30 +87,45 @@ class StreamedLaTeXBuilder(LaTeXBuilder):
         self.deferred: set[str] = set()
         tree = self.env.get_doctree(indexfile)
         tree["docname"] = indexfile
-        check_book_formulas(self.glossary_app, tree, self._pages_as_read())
+        check_book_formulas(self.glossary_app, tree, self.book_owners)
         self._resolve(tree, indexfile)
         return tree
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        """Sphinx's, then each document's body written into its file a page at a time.
+
+        Joined, the body of a long book is one string as large as the .tex
+        (four bytes a character once a single emoji is in it), and Sphinx's
+        builder then holds it two or three times over while it renders and
+        compares the file.
+        """
+        self.glossary_bodies: list[list[str]] = []
+        super().write_documents(docnames)
+        bodies = iter(self.glossary_bodies)
+        for entry in self.config.latex_documents:  # in the order they were written
+            path = Path(self.outdir) / entry[1]
+            if not path.is_file():
+                continue
+            head, found, tail = path.read_text(encoding="utf-8").partition(BODY_MARK)
+            if found:
+                part = path.with_name(path.name + ".part")
+                with part.open("w", encoding="utf-8") as out:
+                    out.write(head)
+                    out.writelines(next(bodies))
+                    out.write(tail)
+                part.replace(path)
+        self.glossary_bodies.clear()
 
     def streams(self, toctree_only: bool, appendices: list[str]) -> bool:
         """Whether this document of the book is written page by page (else Sphinx assembles it whole)."""
         return not toctree_only and not appendices
 
-    def _pages_as_read(self) -> Iterator[nodes.document]:
-        """Every page of the book as read (not resolved), one at a time."""
-        assert self.book_owners is not None
-        for page in self.book_owners:
-            yield self._load(page)
-
-    def _load(self, docname: str) -> nodes.document:
+    def resolved_page(self, docname: str) -> addnodes.start_of_file:
+        """The page as Sphinx's assembly leaves it in the book (in a `start_of_file`), its own toctrees deferred."""
         tree = self.env.get_doctree(docname)
         cache = pickled_doctree_cache(self.env)
         if cache is not None:
-            cache.pop(docname, None)  # loaded once more at most, when it is written
-        return tree
-
-    def resolved_page(self, docname: str) -> addnodes.start_of_file:
-        """The page as Sphinx's assembly leaves it in the book (in a `start_of_file`), its own toctrees deferred."""
-        tree = self._load(docname)
+            cache.pop(docname, None)  # each page is loaded once
         for section in tree.findall(nodes.section):
             section.setdefault("docname", docname)
         start = addnodes.start_of_file(docname=docname)

@@ -55,7 +55,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.template import LaTeXRenderer
 from sphinx.writers.latex import LaTeXTranslator as SphinxLaTeXTranslator
 
-from glossweave.site.book_facts import BookFacts, book_facts
+from glossweave.site.book_facts import BODY_MARK, BookFacts, book_facts
 from glossweave.site.compat import latex_element_default, transform_app
 
 #: Characters of text per PDF page of a glossary (A4, 10 pt, its tables and headings included).
@@ -155,11 +155,22 @@ class LaTeXTranslator(SphinxLaTeXTranslator):
             self.body[self.glossary_widths_at] = "\n" + width_definitions(facts) + "\n"  # as a block of raw LaTeX
         super().depart_document(node)
 
+    def astext(self) -> str:
+        """The document with a mark for its body; the builder writes the body into the file (book_stream)."""
+        body, self.body = self.body, [BODY_MARK]
+        try:
+            return super().astext()
+        finally:
+            self.body = body
+            self.builder.glossary_bodies.append(body)
+
     def visit_deferred_page(self, node: nodes.Element) -> None:
         """A page of the book, resolved and written where its toctree includes it (glossweave.site.book_stream)."""
         page = self.builder.resolved_page(node["docname"])
         page.parent = node.parent
+        start = len(self.body)
         page.walkabout(self)
+        self.body[start:] = ["".join(self.body[start:])]  # one string per page, not thousands of small ones
         del page  # not kept alive by this frame, which the SkipNode's traceback holds on to
         raise nodes.SkipNode
 

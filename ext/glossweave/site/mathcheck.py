@@ -22,6 +22,8 @@ import sphinx
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.math import wrap_displaymath
@@ -81,7 +83,8 @@ def formula_verdicts(app: Sphinx, document: nodes.document, snippets: Iterable[s
     """TeX's verdict on each snippet (None: it typesets), those not yet known checked in one batch.
 
     The verdicts are kept on the builder for the rest of the book; a book
-    written page by page has them all from `check_book_formulas`.
+    written page by page has them all from `check_book_formulas`, from the
+    formulas `BookFormulas` gathered as its pages were read.
     """
     builder = app.builder
     known: dict[str, str | None] = builder.__dict__.setdefault("glossary_formula_verdicts", {})
@@ -103,10 +106,38 @@ def formula_verdicts(app: Sphinx, document: nodes.document, snippets: Iterable[s
     return known
 
 
-def check_book_formulas(app: Sphinx, root: nodes.document, pages: Iterable[nodes.document]) -> None:
+class BookFormulas(EnvironmentCollector):
+    """Each page's formulas, gathered as the book's pages are read (in parallel), for one batch check."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        page_formulas(env).pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        mine, theirs = page_formulas(env), page_formulas(other)
+        mine.update((docname, theirs[docname]) for docname in docnames if docname in theirs)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        if not app.config.glossary_book:  # the site never builds LaTeX
+            return
+        number_all = app.config.math_number_all
+        found = sorted({latex_snippet(node, number_all) for node in doctree.findall(_is_formula)})
+        if found:
+            page_formulas(app.env)[app.env.docname] = found
+
+
+def page_formulas(env: BuildEnvironment) -> dict[str, list[str]]:
+    """The formulas of each page read (a book's environment only)."""
+    if not hasattr(env, "glossary_page_formulas"):
+        env.glossary_page_formulas = {}
+    return env.glossary_page_formulas
+
+
+def check_book_formulas(app: Sphinx, root: nodes.document, pages: Iterable[str]) -> None:
     """Check every formula of the root and its pages in one batch, before any page is written."""
     number_all = app.config.math_number_all
-    snippets = {latex_snippet(node, number_all) for page in (root, *pages) for node in page.findall(_is_formula)}
+    gathered = page_formulas(app.env)
+    snippets = {latex_snippet(node, number_all) for node in root.findall(_is_formula)}
+    snippets.update(snippet for page in pages for snippet in gathered.get(page, ()))
     formula_verdicts(app, root, snippets)
 
 
@@ -153,4 +184,5 @@ def guard_latexmkrc(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_mathcheck(app: Sphinx) -> None:
     app.add_post_transform(LatexMathCheck)
+    app.add_env_collector(BookFormulas)
     app.connect("build-finished", guard_latexmkrc)

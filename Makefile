@@ -9,7 +9,7 @@ BUILDDIR    := _build
 GLOSSARY    := $(BIN)/glossweave
 PYTESTOPTS  ?=
 
-.PHONY: html test system-deps lint check export latexpdf epub bench clean setup
+.PHONY: html test system-deps lint check export latexpdf epub publish bench clean setup
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -34,8 +34,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+SITE = $(SPHINXBUILD) -b html -c . $(DOCS) $(BUILDDIR)/html -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
 html: setup
-	$(SPHINXBUILD) -b html -c . docs $(BUILDDIR)/html -d $(BUILDDIR)/doctrees $(SPHINXOPTS)
+	$(SITE)
 
 # The Debian packages of .ci/debian-packages.txt first: as root, `make test` installs
 # the missing ones; otherwise it names them and the tests that need them are skipped.
@@ -62,12 +63,23 @@ BOOKOPTS  = -t book -c . $(DOCS) -d $(BUILDDIR)/doctrees-book $(SPHINXOPTS)
 # the folder.  TeX runs guarded by the latexmkrc the book ships (glossweave.core.latexguard):
 # no shell escape, no file outside the folder, GLOSSARY_LATEX_TIME_LIMIT seconds per run.
 BOOKTEX  := glossary
+BOOKPDF  = $(MAKE) -C $(BUILDDIR)/latex all-pdf ALLDOCS=$(BOOKTEX) LATEXMKOPTS="-interaction=nonstopmode -halt-on-error"
 latexpdf: setup
 	$(SPHINXBUILD) -b latex $(BOOKOPTS) $(BUILDDIR)/latex
-	$(MAKE) -C $(BUILDDIR)/latex all-pdf ALLDOCS=$(BOOKTEX) LATEXMKOPTS="-interaction=nonstopmode -halt-on-error"
+	$(BOOKPDF)
 
 epub: setup
 	$(SPHINXBUILD) -b epub $(BOOKOPTS) $(BUILDDIR)/epub
+
+# All three, as a hosted-docs build publishes them (.readthedocs.yaml): the book's .tex, then
+# its TeX passes (one core, log in _build/latex/pdf.log) beside the ePub (which reuses the
+# book's doctrees) and then the site. The same files as `make latexpdf epub html`, sooner.
+publish: setup
+	$(SPHINXBUILD) -b latex $(BOOKOPTS) $(BUILDDIR)/latex
+	$(BOOKPDF) > $(BUILDDIR)/latex/pdf.log 2>&1 & pdf=$$!; trap 'kill $$pdf 2>/dev/null' INT TERM; \
+	$(SPHINXBUILD) -b epub $(BOOKOPTS) $(BUILDDIR)/epub && $(SITE); sites=$$?; \
+	wait $$pdf; passes=$$?; cat $(BUILDDIR)/latex/pdf.log; \
+	[ $$sites -eq 0 ] && [ $$passes -eq 0 ]
 
 check: setup
 	$(GLOSSARY) check docs/corpus --bib docs/references.bib

@@ -186,7 +186,9 @@ def job_ratios(result: dict) -> dict[str, float]:
     if "plain_pdf" in result:
         plain_latexpdf = result["plain_latex"]["wall_s"] + result["plain_pdf"]["wall_s"]
         ratios["latexpdf"] = job["latexpdf"]["wall_s"] / plain_latexpdf
-        ratios["whole_job"] = job["total_s"] / (result["plain_jauto"]["wall_s"] + plain_latexpdf + result["plain_epub"]["wall_s"])
+        plain_job = result["plain_jauto"]["wall_s"] + plain_latexpdf + result["plain_epub"]["wall_s"]
+        ratios["whole_job"] = job["total_s"] / plain_job
+        ratios["publish"] = job["publish"]["wall_s"] / plain_job
     return {name: round(value, 3) for name, value in ratios.items()}
 
 
@@ -200,10 +202,11 @@ def evaluate(results: dict[int, dict], main_jobs: str) -> dict[str, dict]:
 
     site = {n: r[f"site_j{main_jobs}"] for n, r in results.items() if f"site_j{main_jobs}" in r}
     jobs = {n: r["job"] for n, r in results.items() if "job" in r}
+    # the whole job as a hosted build runs it: `make publish` (.readthedocs.yaml)
     if 4000 in jobs:
-        add("whole_job_at_4000_s", jobs[4000]["total_s"])
+        add("whole_job_at_4000_s", jobs[4000]["publish"]["wall_s"])
     if 16000 in jobs:
-        add("whole_job_at_16000_s", jobs[16000]["total_s"])
+        add("whole_job_at_16000_s", jobs[16000]["publish"]["wall_s"])
         add("whole_job_rss_at_16000_mib", jobs[16000]["tree_rss_mib"])
     if 4000 in site and f"ratio_j{main_jobs}" in results[4000]:
         add("clean_vs_plain_at_4000", results[4000][f"ratio_j{main_jobs}"])
@@ -227,7 +230,8 @@ def job_table(results: dict[int, dict]) -> str:
         "make latexpdf s: Sphinx + passes + index (× plain)",
         "PDF pages",
         "make epub s (× plain)",
-        "whole job s (× plain)",
+        "one after another s (× plain)",
+        "make publish s (× plain)",
         "peak RSS MiB (tree)",
         "no-op / edit s",
     ]
@@ -248,6 +252,7 @@ def job_table(results: dict[int, dict]) -> str:
             f"{pdf.get('pdf_pages')}",
             f"{job['epub']['wall_s']:.1f}{ratio(r, 'epub')}",
             f"{job['total_s']:.1f}{ratio(r, 'whole_job')}",
+            f"**{job['publish']['wall_s']:.1f}**{ratio(r, 'publish')}",
             f"{job['rss_mib']:.0f} ({job['tree_rss_mib']:.0f})",
             f"{r['noop_jauto']['wall_s']:.1f} / {r['edit_jauto']['wall_s']:.1f}",
         ]

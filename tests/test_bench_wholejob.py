@@ -139,7 +139,8 @@ def _target(wall: float, **extra) -> dict:
 def _size_result(count: int) -> dict:
     pass_ = {"name": "xelatex pass 1", "seconds": 50.0, "exit": 0}
     latexpdf = _target(200.0, sphinx_s=60.0, pdf_pages=4665, tools=[pass_] * 2, latex_passes=2, latex_s=100.0, index_s=6.0)
-    job = {"html": _target(90.0, phases_s={"glossary.build_glossary": 5.0}), "latexpdf": latexpdf, "epub": _target(40.0)}
+    publish = _target(280.0, pdf_pages=4665, tools=[pass_] * 2, latex_passes=2, latex_s=100.0, index_s=6.0)
+    job = {"html": _target(90.0, phases_s={"glossary.build_glossary": 5.0}), "latexpdf": latexpdf, "epub": _target(40.0), "publish": publish}
     job.update(total_s=330.0, rss_mib=400.0, tree_rss_mib=700.0)
     result = {
         "entries": count,
@@ -165,7 +166,8 @@ def test_results_json_has_the_documented_shape(tmp_path):
     report = run.write_report(results, {"link_mb_per_s_by_names": {}}, args, 0.0)
     written = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(written, SCHEMA)
-    assert written["targets"]["whole_job_at_4000_s"] == {"value": 330.0, "limit": 300.0, "met": False}
+    # the whole job is `make publish`, as the hosted build runs it, not the targets one after another
+    assert written["targets"]["whole_job_at_4000_s"] == {"value": 280.0, "limit": 300.0, "met": True}
     assert written["targets"]["edit_vs_noop_at_4000"]["met"] is True
     # ratios are the job's figures over plain Sphinx's of the same run
     assert written["results"]["4000"]["ratios"] == {
@@ -174,11 +176,12 @@ def test_results_json_has_the_documented_shape(tmp_path):
         "epub": 0.5,
         "latexpdf": 0.667,
         "whole_job": 0.688,
+        "publish": 0.583,
     }
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert report["job_table"] in summary
-    assert "| 4,000 | 90.0 (0.90×) | 200.0: 60 + 2×50 + 6 (0.67×) | 4665 | 40.0 (0.50×) | 330.0 (0.69×) |" in summary
-    assert "MISSED whole_job_at_4000_s" in summary
+    assert "| 4,000 | 90.0 (0.90×) | 200.0: 60 + 2×50 + 6 (0.67×) | 4665 | 40.0 (0.50×) | 330.0 (0.69×) | **280.0** (0.58×) |" in summary
+    assert "met whole_job_at_4000_s" in summary
 
 
 def test_a_size_without_plain_baseline_has_no_ratios(tmp_path):
@@ -188,15 +191,17 @@ def test_a_size_without_plain_baseline_has_no_ratios(tmp_path):
     args = Namespace(seed=0, jobs=["auto"], out=tmp_path)
     report = run.write_report({16000: result}, {"link_mb_per_s_by_names": {}}, args, 0.0)
     jsonschema.validate(json.loads((tmp_path / "results.json").read_text(encoding="utf-8")), SCHEMA)
-    assert "| 16,000 | 90.0 | 200.0: 60 + 2×50 + 6 | 4665 | 40.0 | 330.0 |" in report["job_table"]
+    assert "| 16,000 | 90.0 | 200.0: 60 + 2×50 + 6 | 4665 | 40.0 | 330.0 | **280.0** |" in report["job_table"]
     assert report["targets"]["whole_job_at_16000_s"]["met"] is True
 
 
-@pytest.mark.parametrize("broken", ["pages", "exit", "ratios"])
+@pytest.mark.parametrize("broken", ["pages", "exit", "ratios", "publish"])
 def test_the_schema_rejects_an_incomplete_job(broken):
     result = _size_result(4000)
     if broken == "pages":
         del result["job"]["latexpdf"]["pdf_pages"]
+    elif broken == "publish":
+        del result["job"]["publish"]
     elif broken == "exit":
         result["job"]["epub"]["exit"] = 2
     else:

@@ -65,3 +65,49 @@ def test_pages_are_ordered_and_owned_as_sphinx_inlines_them():
     owners = book_pages(Env(), "root")
     assert list(owners) == ["a", "a1", "b", "b1", "a2"]  # depth first
     assert owners == {"a": "root", "a1": "a", "b": "a", "b1": "b", "a2": "a"}  # where first reached
+
+
+ROOTS = Path(__file__).resolve().parents[1] / "roots"
+#: A formula the core's whitelist passes and TeX rejects, and one it typesets.
+BROKEN, GOOD = r"x^2^3", r"\frac{1}{d_i}"
+
+
+@pytest.mark.needs("latex")
+def test_the_book_s_formulas_are_checked_in_one_batch_and_one_tex_rejects_is_set_as_text(make_app, tmp_path, monkeypatch):
+    from glossweave.site import mathcheck
+
+    src = tmp_path / "book"
+    shutil.copytree(ROOTS / "test-site", src)
+    (src / "corpus" / "001_math.txt").write_text(
+        "double superscript, math\n"
+        f"**Double Superscript** is **a formula TeX stops on** - It reads ${BROKEN}$.\n"
+        "harmonic weight, math\n"
+        f"**Harmonic Weight** is **a weight of one over a degree** - It is ${GOOD}$ for a node of degree $d_i$.\n",
+        encoding="utf-8",
+    )
+    (src / "book.md").write_text("```{include} _generated/book.md\n```\n", encoding="utf-8")
+    batches: list[list[str]] = []
+    check = mathcheck.check_formulas
+
+    def counted(snippets, *args, **kwargs):
+        batches.append(list(snippets))
+        return check(snippets, *args, **kwargs)
+
+    monkeypatch.setattr(mathcheck, "check_formulas", counted)
+    app = make_app(
+        "latex",
+        srcdir=src,
+        confoverrides={
+            "root_doc": "book",
+            "glossary_book": True,
+            "include_patterns": ["book.md", "_generated/**", "terms/**", "letters/**", "categories/**"],
+            "latex_documents": [("book", "book.tex", "Book", "Authors", "manual")],
+            "latex_engine": "xelatex",  # as conf.py: the preamble's fonts need it
+        },
+    )
+    app.build()
+    tex = (Path(app.outdir) / "book.tex").read_text(encoding="utf-8")
+    assert len(batches) == 1  # every page's formulas, gathered as the pages were read
+    assert {rf"\({BROKEN}\)", rf"\({GOOD}\)", r"\(d_i\)"} <= set(batches[0])
+    assert rf"\({GOOD}\)" in tex and rf"\({BROKEN}\)" not in tex
+    assert r"\sphinxcode{\sphinxupquote{x\textasciicircum{}2\textasciicircum{}3}}" in tex  # shown as its TeX, verbatim

@@ -54,31 +54,44 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _rss_kib(pid: int) -> int:
+def _proc_kib(pid: int, file: str, field: str) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def tree_rss_kib(pid: int) -> int:
-    """RSS summed over `pid` and its descendants (pages shared after fork count once per process)."""
+def _tree_kib(pid: int, file: str, field: str) -> int:
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        total += _rss_kib(current)
+        total += _proc_kib(current, file, field)
         stack.extend(_children(current))
     return total
 
 
+def tree_rss_kib(pid: int) -> int:
+    """RSS summed over `pid` and its descendants (pages shared after fork count once per process)."""
+    return _tree_kib(pid, "status", "VmRSS:")
+
+
+def tree_pss_kib(pid: int) -> int:
+    """PSS summed over `pid` and its descendants: each shared page counted once, split among its sharers.
+
+    This is the memory the tree really holds (what a build machine's limit
+    sees); the RSS sum counts a page a -j worker shares with its parent twice.
+    """
+    return _tree_kib(pid, "smaps_rollup", "Pss:")
+
+
 class TreeSampler:
-    """Samples the summed RSS of a process tree every `interval` seconds; `peak_mib` afterwards."""
+    """Samples the summed RSS and PSS of a process tree every `interval` seconds; their peaks afterwards."""
 
     def __init__(self, interval: float = 0.5) -> None:
-        self.interval, self.peak_kib, self.pid = interval, 0, None
+        self.interval, self.peak_kib, self.peak_pss_kib, self.pid = interval, 0, 0, None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -89,11 +102,13 @@ class TreeSampler:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            self.peak_pss_kib = max(self.peak_pss_kib, tree_pss_kib(self.pid))
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
+        """The peaks, in MiB: summed RSS, summed PSS."""
         self._stop.set()
         self._thread.join()
-        return round(self.peak_kib / 1024, 1)
+        return round(self.peak_kib / 1024, 1), round(self.peak_pss_kib / 1024, 1)
 
 
 def run_measured(
@@ -111,8 +126,8 @@ def run_measured(
     least OUR peak RSS: Linux carries the parent's high-water mark across fork
     and exec, so every small build would read as big as the benchmark driver.
     With -j, the figure is the largest single process (workers share pages);
-    `sample_tree` adds `tree_rss_mib`, the largest sum over the whole process
-    tree seen while it ran.  `env` is added to ours, or is the whole
+    `sample_tree` adds `tree_rss_mib` and `tree_pss_mib`, the largest sums
+    of RSS and of PSS over the whole process tree seen while it ran.  `env` is added to ours, or is the whole
     environment with `replace_env`.
     """
     with tempfile.TemporaryDirectory() as scratch:
@@ -130,7 +145,9 @@ def run_measured(
         rss_kib = int(rss_file.read_text().split()[-1])
     result = {"wall_s": round(wall, 3), "rss_mib": round(rss_kib / 1024, 1), "exit": returncode}
     if sampler:
-        result["tree_rss_mib"] = max(sampler.stop(), result["rss_mib"])
+        tree_rss, tree_pss = sampler.stop()
+        result["tree_rss_mib"] = max(tree_rss, result["rss_mib"])
+        result["tree_pss_mib"] = tree_pss
     return result
 
 

@@ -147,7 +147,7 @@ def whole_job(project: Path, logs: Path) -> dict:
         job[target] = result
         print(
             f"  make {target:<10} {result['wall_s']:8.1f} s  {result['rss_mib']:7.0f} MiB "
-            f"(tree {result['tree_rss_mib']:.0f})  {result['output_bytes'] / 2**20:7.1f} MB"
+            f"(tree {result['tree_rss_mib']:.0f}, PSS {result['tree_pss_mib']:.0f})  {result['output_bytes'] / 2**20:7.1f} MB"
             + (f"  {result.get('pdf_pages')} pages, {result['latex_passes']} passes" if target != "html" and "pdf_pages" in result else ""),
             flush=True,
         )
@@ -156,4 +156,5 @@ def whole_job(project: Path, logs: Path) -> dict:
     job["total_s"] = round(sum(job[t]["wall_s"] for t in TARGETS), 3)
     job["rss_mib"] = max(job[t]["rss_mib"] for t in (*TARGETS, PUBLISH))
     job["tree_rss_mib"] = max(job[t]["tree_rss_mib"] for t in (*TARGETS, PUBLISH))
+    job["tree_pss_mib"] = max(job[t]["tree_pss_mib"] for t in (*TARGETS, PUBLISH))
     return job

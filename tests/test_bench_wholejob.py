@@ -18,7 +18,7 @@ import pytest
 
 from benchmarks import run
 from benchmarks.tooltrace import TRACE_ENV, engine_log, install_shims, log_figures, read_trace, trace_phases
-from benchmarks.timing import tree_rss_kib
+from benchmarks.timing import tree_pss_kib, tree_rss_kib
 from benchmarks.wholejob import engine_runs_by_document, latexmk_runs, pdf_pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bench"
@@ -127,12 +127,30 @@ def test_tree_rss_counts_the_children_too():
         child.wait()
 
 
+def test_tree_pss_counts_a_page_shared_after_fork_once():
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child shares every page of this process and sits until the pipe closes
+        os.close(writer)
+        os.read(reader, 1)
+        os._exit(0)
+    try:
+        os.close(reader)
+        both_rss, both_pss = tree_rss_kib(os.getpid()), tree_pss_kib(os.getpid())
+        own_rss = tree_rss_kib(pid)
+        assert 0 < both_pss < both_rss  # the RSS sum counts the shared pages twice
+        assert both_rss - both_pss > own_rss / 2
+    finally:
+        os.close(writer)
+        os.waitpid(pid, 0)
+
+
 def _build(wall: float, **extra) -> dict:
     return {"wall_s": wall, "rss_mib": 100.0, "exit": 0, **extra}
 
 
 def _target(wall: float, **extra) -> dict:
-    base = {"tree_rss_mib": 150.0, "output_bytes": 1000, "tools": [], "latex_passes": 0, "latex_s": 0.0, "index_s": 0.0, "latexmk_runs": []}
+    base = {"tree_rss_mib": 150.0, "tree_pss_mib": 120.0, "output_bytes": 1000, "tools": [], "latex_passes": 0, "latex_s": 0.0, "index_s": 0.0, "latexmk_runs": []}
     return _build(wall, **{**base, **extra})
 
 
@@ -141,7 +159,7 @@ def _size_result(count: int) -> dict:
     latexpdf = _target(200.0, sphinx_s=60.0, pdf_pages=4665, tools=[pass_] * 2, latex_passes=2, latex_s=100.0, index_s=6.0)
     publish = _target(280.0, pdf_pages=4665, tools=[pass_] * 2, latex_passes=2, latex_s=100.0, index_s=6.0)
     job = {"html": _target(90.0, phases_s={"glossary.build_glossary": 5.0}), "latexpdf": latexpdf, "epub": _target(40.0), "publish": publish}
-    job.update(total_s=330.0, rss_mib=400.0, tree_rss_mib=700.0)
+    job.update(total_s=330.0, rss_mib=400.0, tree_rss_mib=700.0, tree_pss_mib=500.0)
     result = {
         "entries": count,
         "pipeline": {"total_s": 3.0, "rss_mib": 200.0, "link_mb_per_s": 40.0},

@@ -74,10 +74,11 @@ epub: setup
 # All three, as a hosted-docs build publishes them (.readthedocs.yaml): the book's .tex, then
 # its TeX passes (one core, log in _build/latex/pdf.log) beside the ePub (which reuses the
 # book's doctrees) and then the site. The same files as `make latexpdf epub html`, sooner.
+# The TeX passes are the longest path: the builds beside them run niced, on what CPU is left.
 publish: setup
 	$(SPHINXBUILD) -b latex $(BOOKOPTS) $(BUILDDIR)/latex
 	$(BOOKPDF) > $(BUILDDIR)/latex/pdf.log 2>&1 & pdf=$$!; trap 'kill $$pdf 2>/dev/null' INT TERM; \
-	$(SPHINXBUILD) -b epub $(BOOKOPTS) $(BUILDDIR)/epub && $(SITE); sites=$$?; \
+	nice $(SPHINXBUILD) -b epub $(BOOKOPTS) $(BUILDDIR)/epub && nice $(SITE); sites=$$?; \
 	wait $$pdf; passes=$$?; cat $(BUILDDIR)/latex/pdf.log; \
 	[ $$sites -eq 0 ] && [ $$passes -eq 0 ]
 
